@@ -85,6 +85,13 @@ class ActionNotAllowedError(AWSEncryptionSDKClientError):
     """The configuration forbids the requested action."""
 
 
+class InvalidParameterError(AWSEncryptionSDKClientError):
+    """A caller-supplied parameter is not acceptable (for example a reserved encryption context key).
+
+    .. versionadded:: 4.1.0
+    """
+
+
 class ConfigMismatchError(AWSEncryptionSDKClientError):
     """A configuration is inconsistent."""
 
