@@ -1,7 +1,46 @@
-"""AWS Encryption SDK for Python (bootstrap placeholder; the client lands with the streaming engine)."""
+"""AWS Encryption SDK for Python: encrypt and decrypt data in the AWS Encryption SDK message format.
+
+Create an :class:`EncryptionSDKClient`, then call :meth:`~EncryptionSDKClient.encrypt`,
+:meth:`~EncryptionSDKClient.decrypt` or :meth:`~EncryptionSDKClient.stream` with a master key
+provider (``key_provider=``) or a crypto materials manager (``materials_manager=``).
+"""
 
 from __future__ import annotations
 
-from aws_encryption_sdk.identifiers import __version__
+from typing import Any
 
-__all__ = ["__version__"]
+from aws_encryption_sdk._client import EncryptionSDKClient, EncryptionSDKClientConfig
+from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+from aws_encryption_sdk.identifiers import Algorithm, CommitmentPolicy, __version__
+from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
+from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
+from aws_encryption_sdk.streaming_client import DecryptorConfig, EncryptorConfig, StreamDecryptor, StreamEncryptor
+
+__all__ = [
+    "AWSEncryptionSDKClientError",
+    "Algorithm",
+    "CommitmentPolicy",
+    "DecryptorConfig",
+    "DefaultCryptoMaterialsManager",
+    "DiscoveryAwsKmsMasterKeyProvider",
+    "EncryptionSDKClient",
+    "EncryptionSDKClientConfig",
+    "EncryptorConfig",
+    "KMSMasterKeyProviderConfig",
+    "SignaturePolicy",
+    "StreamDecryptor",
+    "StreamEncryptor",
+    "StrictAwsKmsMasterKeyProvider",
+    "__version__",
+]
+
+#: Names served from ``key_providers.kms`` on first use, so that importing the SDK does not import boto3.
+_KMS_NAMES = frozenset({"StrictAwsKmsMasterKeyProvider", "DiscoveryAwsKmsMasterKeyProvider", "KMSMasterKeyProviderConfig"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _KMS_NAMES:
+        from aws_encryption_sdk.key_providers import kms
+
+        return getattr(kms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -66,7 +66,10 @@ class InsistentReaderBytesIO:
     def read(self, b: Optional[int] = -1) -> bytes:
         """Read ``b`` bytes (all when ``b`` is None or negative), fewer only at the end of the stream."""
         if b is None or b < 0:
-            return bytes(self.__wrapped__.read())
+            everything = bytearray()
+            while chunk := self.__wrapped__.read():
+                everything += chunk
+            return bytes(everything)
         buffer = io.BytesIO()
         remaining = b
         while remaining > 0:

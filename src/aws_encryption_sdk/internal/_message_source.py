@@ -1,0 +1,120 @@
+"""Exact, bounded reads from the source of a message being decrypted (private).
+
+Two shapes of source: a message already in memory (``bytes`` or an ``io.BytesIO``), read without
+copying, and any other object with ``read(n)``, read in bounded chunks so that no buffer is ever
+sized by an untrusted length field before those bytes have arrived. Short reads from a stream
+are not taken as its end. Every byte read can be fed to a signature verifier.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Optional, Protocol, Union
+
+from aws_encryption_sdk.exceptions import SerializationError
+
+#: Largest single read from a stream source.
+MAX_CHUNK = 1 << 20
+
+
+class _Digest(Protocol):
+    def update(self, data: bytes) -> None: ...
+
+
+def _unwrap(stream: Any) -> Any:
+    """Return the innermost stream behind the SDK's stream wrappers."""
+    while hasattr(type(stream), "__getattr__") and "__wrapped__" in vars(stream):
+        stream = vars(stream)["__wrapped__"]
+    return stream
+
+
+class MessageSource:
+    """Reads a message from its source, exactly and in order.
+
+    :param stream: the source, as given to the SDK (possibly wrapped)
+    """
+
+    def __init__(self, stream: Any) -> None:
+        inner = _unwrap(stream)
+        self._stream = stream
+        self._view: Optional[memoryview] = None
+        self._position = 0
+        self._bytes_io: Optional[io.BytesIO] = None
+        if isinstance(inner, io.BytesIO):
+            self._bytes_io = inner
+            self._position = inner.tell()
+            self._view = inner.getbuffer()
+        #: Receives every byte read while set (the signature verifier of a signed message).
+        self.verifier: Optional[_Digest] = None
+        #: Bytes consumed from the source so far.
+        self.consumed = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Read up to ``size`` bytes (fewer only at the end of the source), as a stream would."""
+        if size is None or size < 0:
+            raise SerializationError("A message source cannot be read without a length")
+        data = self._take(size)
+        return bytes(data)
+
+    def read_exact(self, size: int, field: str) -> Union[bytes, memoryview]:
+        """Read exactly ``size`` bytes.
+
+        :param size: number of bytes
+        :param field: what the bytes are, for the error message
+        :raises SerializationError: when the source ends first, naming the field and the shortfall
+        """
+        data = self._take(size)
+        if len(data) != size:
+            raise SerializationError(
+                f"Unexpected end of message while reading {field}: needed {size} bytes, "
+                f"{size - len(data)} missing"
+            )
+        return data
+
+    def _take(self, size: int) -> Union[bytes, memoryview]:
+        if self._view is not None:
+            data: Union[bytes, memoryview] = self._view[self._position : self._position + size]
+            self._position += len(data)
+        else:
+            data = self._read_stream(size)
+        self.consumed += len(data)
+        if self.verifier is not None and data:
+            self.verifier.update(data)  # type: ignore[arg-type]
+        return data
+
+    def _read_stream(self, size: int) -> bytes:
+        if size <= MAX_CHUNK:
+            return self._read_some(size)
+        parts = bytearray()
+        while len(parts) < size:
+            chunk = self._read_some(min(MAX_CHUNK, size - len(parts)))
+            if not chunk:
+                break
+            parts += chunk
+        return bytes(parts)
+
+    def _read_some(self, size: int) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            try:
+                chunk = self._stream.read(size - len(data))
+            except (OSError, ValueError) as error:
+                raise SerializationError(f"Reading the message source failed: {error}") from error
+            if not chunk:
+                break
+            data += chunk
+        return bytes(data)
+
+    def has_more(self) -> bool:
+        """Say whether the source holds any byte after what was read (consumes at most one byte)."""
+        if self._view is not None:
+            return self._position < len(self._view)
+        return bool(self._read_some(1))
+
+    def release(self) -> None:
+        """Let go of the in-memory source and leave a ``BytesIO`` positioned after the message."""
+        if self._view is not None:
+            self._view.release()
+            self._view = None
+            if self._bytes_io is not None:
+                self._bytes_io.seek(self._position)

@@ -1,0 +1,720 @@
+"""Streaming encryption and decryption: file-like objects over AWS Encryption SDK messages.
+
+:class:`StreamEncryptor` and :class:`StreamDecryptor` are the engine behind
+:meth:`aws_encryption_sdk.EncryptionSDKClient.encrypt`, ``decrypt`` and ``stream``. They are lazy:
+nothing is read, and no key is touched, until the first ``read``, iteration or ``header`` access.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import logging
+import math
+from collections.abc import Iterator
+from enum import Enum
+from types import TracebackType
+from typing import Any, ClassVar, Optional
+
+import attrs
+
+from aws_encryption_sdk.exceptions import (
+    ActionNotAllowedError,
+    AWSEncryptionSDKClientError,
+    CustomMaximumValueExceeded,
+    MasterKeyProviderError,
+    MaxEncryptedDataKeysExceeded,
+    NotSupportedError,
+    SerializationError,
+)
+from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, ContentType, SerializationVersion
+from aws_encryption_sdk.internal._frames import (
+    FINAL_FRAME_MARKER,
+    IV_LENGTH,
+    TAG_LENGTH,
+    FrameOpener,
+    FrameSealer,
+    frame_iv,
+    parse_u32,
+)
+from aws_encryption_sdk.internal._message_source import MessageSource
+from aws_encryption_sdk.internal.crypto.authentication import Signer, Verifier
+from aws_encryption_sdk.internal.crypto.data_keys import derive_message_keys
+from aws_encryption_sdk.internal.crypto.encryption import Encryptor
+from aws_encryption_sdk.internal.defaults import FRAME_LENGTH, LINE_LENGTH, MAX_NON_FRAMED_SIZE, TYPE
+from aws_encryption_sdk.internal.formatting import ciphertext_length as _ciphertext_length
+from aws_encryption_sdk.internal.formatting.deserialize import (
+    deserialize_footer,
+    deserialize_header,
+    deserialize_header_auth,
+    deserialize_non_framed_values,
+    validate_header,
+)
+from aws_encryption_sdk.internal.formatting.encryption_context import assemble_content_aad
+from aws_encryption_sdk.internal.formatting.serialize import (
+    serialize_footer,
+    serialize_header,
+    serialize_header_auth,
+    serialize_non_framed_close,
+    serialize_non_framed_open,
+)
+from aws_encryption_sdk.internal.structures import MessageFooter, MessageHeaderAuthentication
+from aws_encryption_sdk.internal.utils import (
+    content_type,
+    exactly_one_arg_is_not_none,
+    message_id,
+    prep_stream_data,
+    validate_frame_length,
+)
+from aws_encryption_sdk.internal.utils._context_rules import reject_reserved_keys
+from aws_encryption_sdk.internal.utils.commitment import (
+    validate_commitment_policy_on_decrypt,
+    validate_commitment_policy_on_encrypt,
+)
+from aws_encryption_sdk.internal.utils.signature import SignaturePolicy, validate_signature_policy_on_decrypt
+from aws_encryption_sdk.internal.utils.streams import ROStream
+from aws_encryption_sdk.key_providers.base import MasterKeyProvider
+from aws_encryption_sdk.materials_managers import (
+    DecryptionMaterials,
+    DecryptionMaterialsRequest,
+    EncryptionMaterials,
+    EncryptionMaterialsRequest,
+)
+from aws_encryption_sdk.materials_managers.base import CryptoMaterialsManager
+from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
+from aws_encryption_sdk.structures import MessageHeader
+
+__all__ = ("DecryptorConfig", "EncryptorConfig", "StreamDecryptor", "StreamEncryptor")
+
+_LOGGER = logging.getLogger(__name__)
+_instance_of = attrs.validators.instance_of
+_optional = attrs.validators.optional
+
+#: Plaintext bytes the encryptor pulls from its source per batch when asked for everything.
+_BATCH_BYTES = 1 << 20
+
+
+@attrs.define(slots=False, unsafe_hash=True, order=True)
+class _ClientConfig:
+    """Settings shared by the encryptor and the decryptor.
+
+    :param source: the message source: ``bytes``, ``str`` (encoded as UTF-8) or any object with ``read``
+    :param commitment_policy: which suites may be used
+    :param signature_policy: whether signed messages may be decrypted
+    :param max_encrypted_data_keys: most encrypted data keys a message may carry (None: no limit)
+    :param materials_manager: the crypto materials manager (exactly one of this and ``key_provider``)
+    :param key_provider: a master key provider, wrapped in a default crypto materials manager
+    :param source_length: length of the source, when known and not discoverable by seeking
+    :param line_length: accepted for compatibility; has no effect
+    """
+
+    source: Any = attrs.field(converter=prep_stream_data)
+    commitment_policy: CommitmentPolicy = attrs.field(validator=_instance_of(CommitmentPolicy))
+    signature_policy: SignaturePolicy = attrs.field(
+        default=SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT, validator=_instance_of(SignaturePolicy)
+    )
+    max_encrypted_data_keys: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    materials_manager: Optional[CryptoMaterialsManager] = attrs.field(
+        default=None, validator=_optional(_instance_of(CryptoMaterialsManager))
+    )
+    key_provider: Optional[MasterKeyProvider] = attrs.field(
+        default=None, validator=_optional(_instance_of(MasterKeyProvider))
+    )
+    source_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    line_length: int = attrs.field(default=LINE_LENGTH, validator=_instance_of(int))
+
+    def __attrs_post_init__(self) -> None:
+        if not exactly_one_arg_is_not_none(self.materials_manager, self.key_provider):
+            raise TypeError("Exactly one of materials_manager or key_provider must be provided")
+        if self.key_provider is not None:
+            self.materials_manager = DefaultCryptoMaterialsManager(master_key_provider=self.key_provider)
+
+
+@attrs.define(slots=False, unsafe_hash=True, order=True)
+class EncryptorConfig(_ClientConfig):
+    """Settings of a :class:`StreamEncryptor`.
+
+    :param encryption_context: the encryption context (a new empty dict by default)
+    :param algorithm: the suite to encrypt with (None: the policy's default)
+    :param frame_length: plaintext bytes per frame; 0 writes a non-framed message
+    """
+
+    encryption_context: dict[Any, Any] = attrs.field(factory=dict, hash=False, validator=_instance_of(dict))
+    algorithm: Optional[AlgorithmSuite] = attrs.field(default=None, validator=_optional(_instance_of(AlgorithmSuite)))
+    frame_length: int = attrs.field(default=FRAME_LENGTH, validator=_instance_of(int))
+
+
+@attrs.define(slots=False, unsafe_hash=True, order=True)
+class DecryptorConfig(_ClientConfig):
+    """Settings of a :class:`StreamDecryptor`.
+
+    :param max_body_length: largest frame length (framed) or body length (non-framed) accepted
+    :param encryption_context: pairs that must all be present in the message's encryption
+        context (checked after the header is authenticated)
+    :param max_header_size: largest header body accepted, in bytes (None: no limit)
+
+    .. versionadded:: 4.1.0
+       ``max_header_size``; ``encryption_context`` works with master key providers.
+    """
+
+    max_body_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    encryption_context: Optional[dict[Any, Any]] = attrs.field(
+        default=None, hash=False, validator=_optional(_instance_of(dict))
+    )
+    max_header_size: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+
+
+class _State(Enum):
+    """Where a stream is in its message."""
+
+    NEW = "new"
+    BODY = "body"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class _EncryptionStream(io.IOBase):
+    """File-like behaviour shared by :class:`StreamEncryptor` and :class:`StreamDecryptor`."""
+
+    _config_class: ClassVar[type[_ClientConfig]]
+    line_length: ClassVar[int] = LINE_LENGTH
+    config: Any
+    bytes_read: int
+    output_buffer: bytearray
+    source_stream: Any
+    _stream_length: Optional[int]
+    _state: _State
+    _header: MessageHeader
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            raise TypeError(f"{cls.__name__} takes keyword arguments only")
+        instance = super().__new__(cls)
+        config = kwargs.pop("config", None)
+        if not isinstance(config, cls._config_class):
+            config = cls._config_class(**kwargs)
+        instance.config = config
+        instance.bytes_read = 0
+        instance.output_buffer = bytearray()
+        instance.source_stream = config.source
+        instance._stream_length = config.source_length
+        instance._state = _State.NEW
+        return instance
+
+    def __del__(self) -> None:
+        """Do nothing: the source is never closed by the SDK, and there is nothing else to free."""
+
+    @property
+    def _message_prepped(self) -> bool:
+        return self._state is not _State.NEW
+
+    @property
+    def header(self) -> MessageHeader:
+        """The message header (reads or builds it first if needed)."""
+        self._prep_if_needed()
+        return self._header
+
+    @property
+    def stream_length(self) -> int:
+        """Bytes left in the source: ``source_length`` if given, else found by seeking.
+
+        :raises NotSupportedError: when the source cannot tell its length
+        """
+        if self._stream_length is None:
+            try:
+                current = self.source_stream.tell()
+                self.source_stream.seek(0, io.SEEK_END)
+                end = self.source_stream.tell()
+                self.source_stream.seek(current, io.SEEK_SET)
+            except Exception as error:  # any stream failure means "length unknown"
+                raise NotSupportedError(error) from error
+            self._stream_length = end - current
+        return self._stream_length
+
+    def _prep_if_needed(self) -> None:
+        if self._state is _State.FAILED:
+            raise SerializationError("This stream failed earlier and cannot be used; start a new one")
+        if self._state is _State.NEW:
+            self._run(self._prep_message)
+
+    def _run(self, step: Any, *args: Any) -> None:
+        """Run one step of the message; any failure leaves the stream unusable."""
+        try:
+            step(*args)
+        except BaseException:
+            self._state = _State.FAILED
+            raise
+
+    def _prep_message(self) -> None:
+        raise NotImplementedError
+
+    def _read_bytes(self, b: int) -> None:
+        raise NotImplementedError
+
+    def read(self, b: Optional[int] = -1) -> bytes:
+        """Read ``b`` bytes of output (all of it when ``b`` is None or negative).
+
+        :raises ValueError: when the stream is closed
+        """
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        if b == 0:
+            return b""
+        want = -1 if b is None or b < 0 else b
+        self._prep_if_needed()
+        self._run(self._read_bytes, want)
+        if want < 0 or want >= len(self.output_buffer):
+            output = bytes(self.output_buffer)
+            self.output_buffer.clear()
+        else:
+            output = bytes(self.output_buffer[:want])
+            del self.output_buffer[:want]
+        self.bytes_read += len(output)
+        return output
+
+    def readline(self) -> bytes:  # type: ignore[override]
+        """Read the next chunk of ``line_length`` bytes (not newline-delimited)."""
+        return self.read(self.line_length)
+
+    def readlines(self) -> list[bytes]:  # type: ignore[override]
+        """Read the rest of the output as a list of ``line_length``-byte chunks."""
+        return list(self)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if self.closed:
+            raise StopIteration
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def next(self) -> bytes:
+        """Return the next chunk (alias of ``__next__``)."""
+        return self.__next__()
+
+    def tell(self) -> int:
+        """Return the number of output bytes returned so far."""
+        return self.bytes_read
+
+    def readable(self) -> bool:
+        """Say whether the stream can be read (it is open)."""
+        return not self.closed
+
+    def writable(self) -> bool:
+        """SDK streams are never writable."""
+        return False
+
+    def write(self, b: Any) -> int:
+        """Not available.
+
+        :raises NotImplementedError: always
+        """
+        raise NotImplementedError("write is not available for this object")
+
+    def writelines(self, lines: Any) -> None:
+        """Not available.
+
+        :raises NotImplementedError: always
+        """
+        raise NotImplementedError("writelines is not available for this object")
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Not available.
+
+        :raises NotImplementedError: always
+        """
+        raise NotImplementedError("seek is not available for this object")
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool:
+        try:
+            self.close()
+        except AWSEncryptionSDKClientError:
+            _LOGGER.exception("Error on closing")
+        return False
+
+
+class StreamEncryptor(_EncryptionStream):
+    """A file-like object that reads plaintext from ``source`` and returns an encrypted message.
+
+    Takes the keyword arguments of :class:`EncryptorConfig` (or ``config=``).
+    """
+
+    _config_class = EncryptorConfig
+    config: EncryptorConfig
+    signer: Optional[Signer]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        self.sequence_number = 1
+        self.content_type = content_type(self.config.frame_length)
+        self.signer = None
+        self._bytes_encrypted = 0
+        if (
+            self.content_type is ContentType.NO_FRAMING
+            and self.config.source_length is not None
+            and self.config.source_length > MAX_NON_FRAMED_SIZE
+        ):
+            raise SerializationError("Source too large for non-framed message")
+
+    @staticmethod
+    def _message_id_factory(size: int) -> bytes:
+        """Return a new message id (an override seam for known-answer tests)."""
+        return message_id(size)
+
+    def ciphertext_length(self) -> int:
+        """Return the exact length of the whole encrypted message.
+
+        :raises NotSupportedError: when the source length cannot be determined
+        """
+        return _ciphertext_length(self.header, self.stream_length)
+
+    def _plaintext_length(self) -> Optional[int]:
+        try:
+            return self.stream_length
+        except NotSupportedError:
+            return None
+
+    def _prep_message(self) -> None:
+        config = self.config
+        validate_commitment_policy_on_encrypt(config.commitment_policy, config.algorithm)
+        reject_reserved_keys(config.encryption_context)
+        request = EncryptionMaterialsRequest(
+            encryption_context=dict(config.encryption_context),
+            frame_length=config.frame_length,
+            plaintext_rostream=ROStream(self.source_stream),
+            plaintext_length=self._plaintext_length(),
+            algorithm=config.algorithm,
+            commitment_policy=config.commitment_policy,
+        )
+        assert config.materials_manager is not None
+        materials = config.materials_manager.get_encryption_materials(request)
+        self._check_materials(materials)
+        self._encryption_materials = materials
+        algorithm = materials.algorithm
+        if materials.signing_key is not None:
+            self.signer = Signer.from_key_bytes(algorithm=algorithm, key_bytes=materials.signing_key)
+        validate_frame_length(config.frame_length, algorithm)
+        new_message_id = self._message_id_factory(algorithm.message_id_length())
+        derived_key, self._commitment_key = derive_message_keys(
+            materials.data_encryption_key.data_key, algorithm, new_message_id
+        )
+        self._derived_data_key = derived_key
+        self._header = self.generate_header(new_message_id)
+        raw_header = serialize_header(header=self._header, signer=self.signer)
+        self.output_buffer += raw_header
+        self.output_buffer += serialize_header_auth(
+            version=self._header.version,
+            algorithm=algorithm,
+            header=raw_header,
+            data_encryption_key=derived_key,
+            signer=self.signer,
+        )
+        self._sealer = FrameSealer(derived_key, new_message_id)
+        self._state = _State.BODY
+
+    def _check_materials(self, materials: EncryptionMaterials) -> None:
+        config = self.config
+        validate_commitment_policy_on_encrypt(config.commitment_policy, materials.algorithm)
+        if config.algorithm is not None and materials.algorithm != config.algorithm:
+            raise ActionNotAllowedError(
+                "Cryptographic materials manager provided algorithm suite differs from algorithm suite in request.\n"
+                f"Required: {config.algorithm}\nProvided: {materials.algorithm}"
+            )
+        edk_count = len(materials.encrypted_data_keys)
+        if config.max_encrypted_data_keys is not None and edk_count > config.max_encrypted_data_keys:
+            raise MaxEncryptedDataKeysExceeded(edk_count, config.max_encrypted_data_keys)
+
+    def generate_header(self, message_id: bytes) -> MessageHeader:
+        """Build the header of the message being encrypted.
+
+        :param message_id: the message id to use
+        """
+        materials = self._encryption_materials
+        algorithm = materials.algorithm
+        fields: dict[str, Any] = {
+            "version": SerializationVersion(algorithm.message_format_version),
+            "algorithm": algorithm,
+            "message_id": message_id,
+            "encryption_context": materials.encryption_context,
+            "encrypted_data_keys": materials.encrypted_data_keys,
+            "content_type": self.content_type,
+            "frame_length": self.config.frame_length,
+        }
+        if algorithm.message_format_version == 1:
+            fields.update(type=TYPE, content_aad_length=0, header_iv_length=algorithm.iv_len)
+        else:
+            fields.update(commitment_key=self._commitment_key)
+        return MessageHeader(**fields)
+
+    def _count_plaintext(self, count: int) -> None:
+        self._bytes_encrypted += count
+        config = self.config
+        if (
+            config.key_provider is None
+            and config.source_length is not None
+            and self._bytes_encrypted > config.source_length
+        ):
+            raise CustomMaximumValueExceeded(
+                "Bytes encrypted has exceeded stated source length estimate:\n"
+                f"{self._bytes_encrypted} > {config.source_length}"
+            )
+
+    def _read_bytes(self, b: int) -> None:
+        if self._state is not _State.BODY:
+            return
+        if self.content_type is ContentType.NO_FRAMING:
+            self._encrypt_non_framed()
+        else:
+            self._encrypt_frames(b)
+
+    def _encrypt_frames(self, b: int) -> None:
+        frame_length = self.config.frame_length
+        out = self.output_buffer
+        while self._state is _State.BODY and (b < 0 or len(out) < b):
+            wanted = _BATCH_BYTES if b < 0 else b - len(out)
+            frames = max(1, math.ceil(wanted / frame_length))
+            plaintext = self.source_stream.read(frames * frame_length)
+            self._count_plaintext(len(plaintext))
+            start = len(out)
+            with memoryview(plaintext) as view:
+                offset = 0
+                while len(plaintext) - offset >= frame_length:
+                    self._sealer.seal_regular(self.sequence_number, view[offset : offset + frame_length], out)
+                    self.sequence_number += 1
+                    offset += frame_length
+                if len(plaintext) < frames * frame_length:
+                    self._sealer.seal_final(self.sequence_number, view[offset:], out)
+                    self._state = _State.DONE
+            if self.signer is not None:
+                with memoryview(out) as written:
+                    self.signer.update(written[start:])
+        if self._state is _State.DONE:
+            out += serialize_footer(self.signer)
+
+    def _encrypt_non_framed(self) -> None:
+        algorithm = self._encryption_materials.algorithm
+        length = self._plaintext_length()
+        plaintext: Optional[bytes] = None
+        if length is None:
+            plaintext = self.source_stream.read()
+            length = len(plaintext)
+        if length > MAX_NON_FRAMED_SIZE:
+            raise SerializationError("Source too large for non-framed message")
+        iv = frame_iv(1)
+        self.output_buffer += serialize_non_framed_open(
+            algorithm=algorithm, iv=iv, plaintext_length=length, signer=self.signer
+        )
+        aad = assemble_content_aad(
+            self._header.message_id, b"AWSKMSEncryptionClient Single Block", 1, length
+        )
+        encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
+        remaining = length
+        while remaining > 0:
+            chunk = plaintext if plaintext is not None else self.source_stream.read(min(_BATCH_BYTES, remaining))
+            plaintext = None
+            if not chunk:
+                raise SerializationError(
+                    f"The source ended {remaining} bytes before the {length} bytes its length promised"
+                )
+            self._count_plaintext(len(chunk))
+            remaining -= len(chunk)
+            ciphertext = encryptor.update(chunk)
+            if self.signer is not None:
+                self.signer.update(ciphertext)
+            self.output_buffer += ciphertext
+        final_block = encryptor.finalize()
+        if self.signer is not None:
+            self.signer.update(final_block)
+        self.output_buffer += final_block
+        self.output_buffer += serialize_non_framed_close(tag=encryptor.tag, signer=self.signer)
+        self.output_buffer += serialize_footer(self.signer)
+        self._state = _State.DONE
+
+    def close(self) -> None:
+        """Close the stream (the source is left open)."""
+        super().close()
+
+
+class StreamDecryptor(_EncryptionStream):
+    """A file-like object that reads an encrypted message from ``source`` and returns plaintext.
+
+    Takes the keyword arguments of :class:`DecryptorConfig` (or ``config=``). Plaintext is released
+    only after its frame authenticates; the final frame of a signed message only after the
+    signature verifies.
+    """
+
+    _config_class = DecryptorConfig
+    config: DecryptorConfig
+    verifier: Optional[Verifier]
+    header_auth: MessageHeaderAuthentication
+    footer: MessageFooter
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        self.last_sequence_number = 0
+        self.verifier = None
+        self._source = MessageSource(self.source_stream)
+
+    def _prep_message(self) -> None:
+        self._read_header()
+        self._state = _State.BODY
+        if self._header.content_type is ContentType.NO_FRAMING:
+            self._prep_non_framed()
+        self._source.verifier = self.verifier
+
+    def _read_header(self) -> None:
+        config = self.config
+        header, raw_header = deserialize_header(
+            self._source,
+            max_encrypted_data_keys=config.max_encrypted_data_keys,
+            max_header_size=config.max_header_size,
+        )
+        algorithm = header.algorithm
+        validate_commitment_policy_on_decrypt(config.commitment_policy, algorithm)
+        validate_signature_policy_on_decrypt(config.signature_policy, algorithm)
+        if (
+            header.content_type is ContentType.FRAMED_DATA
+            and config.max_body_length is not None
+            and header.frame_length > config.max_body_length
+        ):
+            raise CustomMaximumValueExceeded(
+                "Frame Size in header found larger than custom value: "
+                f"{header.frame_length:d} > {config.max_body_length:d}"
+            )
+        materials = self._decryption_materials(header)
+        if materials.verification_key is not None:
+            self.verifier = Verifier.from_key_bytes(algorithm=algorithm, key_bytes=materials.verification_key)
+            self.verifier.update(raw_header)
+        elif algorithm.is_signing():
+            raise SerializationError(
+                f"The message is signed (algorithm suite {algorithm.algorithm_id:#06x}) but the crypto "
+                "materials manager returned no verification key"
+            )
+        self.header_auth = deserialize_header_auth(
+            version=header.version, stream=self._source, algorithm=algorithm, verifier=self.verifier
+        )
+        derived_key, commitment_key = derive_message_keys(materials.data_key.data_key, algorithm, header.message_id)
+        if algorithm.is_committing():
+            if commitment_key is None or header.commitment_key is None or not hmac.compare_digest(
+                commitment_key, header.commitment_key
+            ):
+                raise MasterKeyProviderError(
+                    "Key commitment validation failed. Key identity does not match the identity asserted in the "
+                    "message. Halting processing of this message."
+                )
+        validate_header(header=header, header_auth=self.header_auth, raw_header=raw_header, data_key=derived_key)
+        self._check_required_context(header)
+        self._header = header
+        self._opener = FrameOpener(derived_key, header.message_id)
+
+    def _decryption_materials(self, header: MessageHeader) -> DecryptionMaterials:
+        request = DecryptionMaterialsRequest(
+            encrypted_data_keys=header.encrypted_data_keys,
+            algorithm=header.algorithm,
+            encryption_context=header.encryption_context,
+            commitment_policy=self.config.commitment_policy,
+        )
+        assert self.config.materials_manager is not None
+        return self.config.materials_manager.decrypt_materials(request)
+
+    def _check_required_context(self, header: MessageHeader) -> None:
+        required = self.config.encryption_context
+        if not required:
+            return
+        stored = header.encryption_context
+        for key, value in required.items():
+            if stored.get(key) != value:
+                raise ActionNotAllowedError(
+                    f"The message's encryption context does not contain the required pair for key {key!r}"
+                )
+
+    def _prep_non_framed(self) -> None:
+        iv, body_length = deserialize_non_framed_values(
+            stream=self._source, header=self._header, verifier=self.verifier
+        )
+        max_body_length = self.config.max_body_length
+        if max_body_length is not None and body_length > max_body_length:
+            raise CustomMaximumValueExceeded(
+                "Non-framed message content length found larger than custom value: "
+                f"{body_length:d} > {max_body_length:d}"
+            )
+        self._non_framed_iv = iv
+        self.body_length = body_length
+
+    def _read_bytes(self, b: int) -> None:
+        if self._state is not _State.BODY:
+            return
+        if self._header.content_type is ContentType.NO_FRAMING:
+            self._decrypt_non_framed()
+        else:
+            self._decrypt_frames(b)
+
+    def _decrypt_frames(self, b: int) -> None:
+        source = self._source
+        out = self.output_buffer
+        frame_length = self._header.frame_length
+        while self._state is _State.BODY and (b < 0 or len(out) < b):
+            first = source.read_exact(4, "frame sequence number")
+            final = first == FINAL_FRAME_MARKER
+            if final:
+                sequence_number = parse_u32(source.read_exact(4, "final frame sequence number"))
+                iv = source.read_exact(IV_LENGTH, "final frame IV")
+                length = parse_u32(source.read_exact(4, "final frame content length"))
+                if length > frame_length:
+                    raise SerializationError(f"Invalid final frame length: {length} > {frame_length}")
+            else:
+                sequence_number = parse_u32(first)
+                iv = source.read_exact(IV_LENGTH, f"frame {sequence_number} IV")
+                length = frame_length
+            if sequence_number != self.last_sequence_number + 1:
+                raise SerializationError("Malformed message: frames out of order")
+            content = source.read_exact(length + TAG_LENGTH, f"frame {sequence_number} content and tag")
+            if final and self.verifier is not None:
+                held = bytearray()
+                self._opener.open_frame(sequence_number, final, iv, content, held)
+                self._read_footer()
+                out += held
+            else:
+                self._opener.open_frame(sequence_number, final, iv, content, out)
+            self.last_sequence_number = sequence_number
+            if final:
+                self._finish()
+
+    def _decrypt_non_framed(self) -> None:
+        content = self._source.read_exact(self.body_length + TAG_LENGTH, "non-framed body content and tag")
+        plaintext = self._opener.open_single_block(self._non_framed_iv, content)
+        if self.verifier is not None:
+            self._read_footer()
+        self.output_buffer += plaintext
+        self._finish()
+
+    def _read_footer(self) -> None:
+        self._source.verifier = None
+        self.footer = deserialize_footer(stream=self._source, verifier=self.verifier)
+
+    def _finish(self) -> None:
+        self._state = _State.DONE
+        self._source.release()
+
+    def _source_has_trailing_bytes(self) -> bool:
+        return self._source.has_more()
+
+    def close(self) -> None:
+        """Close the stream (the source is left open).
+
+        :raises SerializationError: when the message was not read to its end
+        """
+        if self._state is not _State.DONE:
+            raise SerializationError("Footer not read")
+        super().close()
