@@ -26,6 +26,7 @@ setup(
     python_requires=">=3.11",
     install_requires=["cryptography>=43.0.0", "boto3>=1.26.0", "attrs>=23.1.0"],
     extras_require={
+        "demo": ["moto[kms]>=5.0"],
         "test": [
             "pytest>=8",
             "hypothesis>=6.100",

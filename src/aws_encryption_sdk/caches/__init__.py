@@ -125,6 +125,7 @@ class _EntryState:
     messages_encrypted: int
     valid: bool
     lock: threading.Lock
+    _init_completed: bool
 
 
 # on_setattr=NO_OP: the class defines its own __setattr__, which refuses every assignment.
@@ -159,13 +160,16 @@ class CryptoMaterialsCacheEntry(_EntryState):
         object.__setattr__(self, "messages_encrypted", 0)
         object.__setattr__(self, "valid", True)
         object.__setattr__(self, "lock", threading.Lock())
+        object.__setattr__(self, "_init_completed", True)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """Refuse every attribute assignment.
+        """Set an attribute while the entry is being built; refuse it afterwards.
 
-        :raises NotSupportedError: always
+        :raises NotSupportedError: when the entry is already built
         """
-        raise NotSupportedError(_ENTRY_IMMUTABLE_MESSAGE)
+        if getattr(self, "_init_completed", False):
+            raise NotSupportedError(_ENTRY_IMMUTABLE_MESSAGE)
+        object.__setattr__(self, name, value)
 
     @property
     def age(self) -> float:

@@ -19,8 +19,8 @@ CHUNK_SIZE = 1024 * 1024
 class ReadableSource(Protocol):
     """A binary source with a file-like ``read``."""
 
-    def read(self, size: int = ..., /) -> bytes:
-        """Return up to ``size`` bytes; empty at the end of the input."""
+    def read(self, size: int = ..., /) -> Optional[bytes]:
+        """Return up to ``size`` bytes; empty (or None) at the end of the input."""
 
 
 class Updatable(Protocol):
