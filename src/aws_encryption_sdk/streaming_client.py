@@ -31,6 +31,7 @@ from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, Con
 from aws_encryption_sdk.internal._frames import (
     FINAL_FRAME_MARKER,
     IV_LENGTH,
+    REGULAR_FRAME_OVERHEAD,
     TAG_LENGTH,
     FrameOpener,
     FrameSealer,
@@ -486,21 +487,15 @@ class StreamEncryptor(_EncryptionStream):
             frames = max(1, math.ceil(wanted / frame_length))
             plaintext = self.source_stream.read(frames * frame_length)
             self._count_plaintext(len(plaintext))
-            start = len(out)
-            with memoryview(plaintext) as view:
-                offset = 0
-                while len(plaintext) - offset >= frame_length:
-                    self._sealer.seal_regular(self.sequence_number, view[offset : offset + frame_length], out)
-                    self.sequence_number += 1
-                    offset += frame_length
-                if len(plaintext) < frames * frame_length:
-                    self._sealer.seal_final(self.sequence_number, view[offset:], out)
-                    self._state = _State.DONE
+            final = len(plaintext) < frames * frame_length
+            sealed = self._sealer.seal_frames(self.sequence_number, plaintext, frame_length, final)
+            self.sequence_number += len(plaintext) // frame_length
             if self.signer is not None:
-                with memoryview(out) as written:
-                    self.signer.update(written[start:])
-        if self._state is _State.DONE:
-            out += serialize_footer(self.signer)
+                self.signer.update(sealed)
+            out += sealed
+            if final:
+                self._state = _State.DONE
+                out += serialize_footer(self.signer)
 
     def _encrypt_non_framed(self) -> None:
         algorithm = self._encryption_materials.algorithm
@@ -661,35 +656,57 @@ class StreamDecryptor(_EncryptionStream):
             self._decrypt_frames(b)
 
     def _decrypt_frames(self, b: int) -> None:
-        source = self._source
         out = self.output_buffer
         frame_length = self._header.frame_length
         while self._state is _State.BODY and (b < 0 or len(out) < b):
-            first = source.read_exact(4, "frame sequence number")
-            final = first == FINAL_FRAME_MARKER
-            if final:
-                sequence_number = parse_u32(source.read_exact(4, "final frame sequence number"))
-                iv = source.read_exact(IV_LENGTH, "final frame IV")
-                length = parse_u32(source.read_exact(4, "final frame content length"))
-                if length > frame_length:
-                    raise SerializationError(f"Invalid final frame length: {length} > {frame_length}")
-            else:
-                sequence_number = parse_u32(first)
-                iv = source.read_exact(IV_LENGTH, f"frame {sequence_number} IV")
-                length = frame_length
-            if sequence_number != self.last_sequence_number + 1:
-                raise SerializationError("Malformed message: frames out of order")
-            content = source.read_exact(length + TAG_LENGTH, f"frame {sequence_number} content and tag")
-            if final and self.verifier is not None:
-                held = bytearray()
-                self._opener.open_frame(sequence_number, final, iv, content, held)
-                self._read_footer()
-                out += held
-            else:
-                self._opener.open_frame(sequence_number, final, iv, content, out)
-            self.last_sequence_number = sequence_number
-            if final:
-                self._finish()
+            if not self._decrypt_buffered_frames(b, frame_length):
+                self._decrypt_one_frame(frame_length)
+
+    def _decrypt_buffered_frames(self, b: int, frame_length: int) -> bool:
+        """Decrypt a run of regular frames straight from an in-memory source; say whether any was."""
+        data = self._source.in_memory()
+        if data is None:
+            return False
+        with data:
+            wanted = -1 if b < 0 else b - len(self.output_buffer)
+            max_frames = max(1, math.ceil(wanted / frame_length)) if wanted > 0 else len(data)
+            plaintext, used = self._opener.open_regular_frames(
+                data, self.last_sequence_number + 1, frame_length, max_frames
+            )
+        if not used:
+            return False
+        self._source.skip(used)
+        self.last_sequence_number += used // (frame_length + REGULAR_FRAME_OVERHEAD)
+        self.output_buffer += plaintext
+        return True
+
+    def _decrypt_one_frame(self, frame_length: int) -> None:
+        source = self._source
+        first = source.read_exact(4, "frame sequence number")
+        final = first == FINAL_FRAME_MARKER
+        if final:
+            sequence_number = parse_u32(source.read_exact(4, "final frame sequence number"))
+            iv = source.read_exact(IV_LENGTH, "final frame IV")
+            length = parse_u32(source.read_exact(4, "final frame content length"))
+            if length > frame_length:
+                raise SerializationError(f"Invalid final frame length: {length} > {frame_length}")
+        else:
+            sequence_number = parse_u32(first)
+            iv = source.read_exact(IV_LENGTH, f"frame {sequence_number} IV")
+            length = frame_length
+        if sequence_number != self.last_sequence_number + 1:
+            raise SerializationError("Malformed message: frames out of order")
+        content = source.read_exact(length + TAG_LENGTH, f"frame {sequence_number} content and tag")
+        if final and self.verifier is not None:
+            held = bytearray()
+            self._opener.open_frame(sequence_number, final, iv, content, held)
+            self._read_footer()
+            self.output_buffer += held
+        else:
+            self._opener.open_frame(sequence_number, final, iv, content, self.output_buffer)
+        self.last_sequence_number = sequence_number
+        if final:
+            self._finish()
 
     def _decrypt_non_framed(self) -> None:
         content = self._source.read_exact(self.body_length + TAG_LENGTH, "non-framed body content and tag")

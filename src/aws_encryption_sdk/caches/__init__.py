@@ -34,6 +34,9 @@ __all__ = [
     "CryptoMaterialsCacheEntryHints",
     "build_decryption_materials_cache_key",
     "build_encryption_materials_cache_key",
+    "base",
+    "local",
+    "null",
 ]
 
 #: Separates the variable-length list of EDK digests from the context digest in decryption keys.
@@ -75,9 +78,7 @@ def build_encryption_materials_cache_key(partition: bytes, request: EncryptionMa
         suite_part = _NO_ALGORITHM_MARKER
     else:
         suite_part = _ALGORITHM_MARKER + bytes(request.algorithm.id_as_bytes())
-    return _sha512(
-        _partition_digest(partition) + suite_part + _encryption_context_digest(request.encryption_context)
-    )
+    return _sha512(_partition_digest(partition) + suite_part + _encryption_context_digest(request.encryption_context))
 
 
 def build_decryption_materials_cache_key(partition: bytes, request: DecryptionMaterialsRequest) -> bytes:
@@ -145,9 +146,7 @@ class CryptoMaterialsCacheEntry(_EntryState):
     """
 
     cache_key: bytes = attrs.field(validator=attrs.validators.instance_of(bytes))
-    value: _Materials = attrs.field(
-        validator=attrs.validators.instance_of((EncryptionMaterials, DecryptionMaterials))
-    )
+    value: _Materials = attrs.field(validator=attrs.validators.instance_of((EncryptionMaterials, DecryptionMaterials)))
     hints: CryptoMaterialsCacheEntryHints | None = attrs.field(
         factory=CryptoMaterialsCacheEntryHints,
         validator=attrs.validators.optional(attrs.validators.instance_of(CryptoMaterialsCacheEntryHints)),

@@ -47,38 +47,67 @@ def check_sequence_number(sequence_number: int) -> None:
         raise SerializationError("Max frame count exceeded")
 
 
-class FrameSealer:
+class _AeadContext:
+    """One message's AES-GCM key with reusable IV and AAD buffers (rewritten in place per frame)."""
+
+    def __init__(self, key: bytes, message_id: bytes) -> None:
+        self._aead = AESGCM(key)
+        self._iv = bytearray(IV_LENGTH)
+        prefix = len(message_id)
+        self._frame_aad = bytearray(message_id + ContentAADString.FRAME_STRING_ID.value + bytes(12))
+        self._final_aad = bytearray(message_id + ContentAADString.FINAL_FRAME_STRING_ID.value + bytes(12))
+        self._frame_seq_at = prefix + len(ContentAADString.FRAME_STRING_ID.value)
+        self._final_seq_at = prefix + len(ContentAADString.FINAL_FRAME_STRING_ID.value)
+        self._single_aad = message_id + ContentAADString.NON_FRAMED_STRING_ID.value
+
+    def _frame_iv_and_aad(self, sequence_number: int, length: int, final: bool) -> tuple[bytearray, bytearray]:
+        _IV.pack_into(self._iv, 0, sequence_number)
+        if final:
+            _SEQ_AND_LENGTH.pack_into(self._final_aad, self._final_seq_at, sequence_number, length)
+            return self._iv, self._final_aad
+        _SEQ_AND_LENGTH.pack_into(self._frame_aad, self._frame_seq_at, sequence_number, length)
+        return self._iv, self._frame_aad
+
+
+class FrameSealer(_AeadContext):
     """Encrypts the frames (or the single block) of one message.
 
     :param key: the derived data encryption key of the message
     :param message_id: the message id from the header
     """
 
-    def __init__(self, key: bytes, message_id: bytes) -> None:
-        self._aead = AESGCM(key)
-        self._frame_aad = message_id + ContentAADString.FRAME_STRING_ID.value
-        self._final_aad = message_id + ContentAADString.FINAL_FRAME_STRING_ID.value
-        self._single_aad = message_id + ContentAADString.NON_FRAMED_STRING_ID.value
+    def seal_frames(self, first_sequence_number: int, plaintext: BytesLike, frame_length: int, final: bool) -> bytearray:
+        """Encrypt ``plaintext`` as consecutive frames and return their bytes.
 
-    def seal_regular(self, sequence_number: int, plaintext: BytesLike, out: bytearray) -> None:
-        """Append a regular frame holding ``plaintext`` to ``out``."""
-        check_sequence_number(sequence_number)
-        start = len(out)
-        out += _FRAME_PREFIX.pack(sequence_number, sequence_number)
-        aad = self._frame_aad + _SEQ_AND_LENGTH.pack(sequence_number, len(plaintext))
-        out += bytes(len(plaintext) + TAG_LENGTH)
-        with memoryview(out) as view:
-            self._aead.encrypt_into(view[start + 4 : start + 16], plaintext, aad, view[start + 16 :])
-
-    def seal_final(self, sequence_number: int, plaintext: BytesLike, out: bytearray) -> None:
-        """Append the final frame holding ``plaintext`` to ``out``."""
-        check_sequence_number(sequence_number)
-        start = len(out)
-        out += _FINAL_PREFIX.pack(FINAL_FRAME_MARKER, sequence_number, sequence_number, len(plaintext))
-        aad = self._final_aad + _SEQ_AND_LENGTH.pack(sequence_number, len(plaintext))
-        out += bytes(len(plaintext) + TAG_LENGTH)
-        with memoryview(out) as view:
-            self._aead.encrypt_into(view[start + 8 : start + 20], plaintext, aad, view[start + 24 :])
+        :param first_sequence_number: sequence number of the first frame
+        :param plaintext: whole frames of plaintext, plus, when ``final``, a shorter remainder
+        :param frame_length: the message's frame length
+        :param final: whether the remainder (possibly empty) is the final frame
+        :raises SerializationError: when the message would need more than 2**32 - 1 frames
+        """
+        full_frames, remainder = divmod(len(plaintext), frame_length)
+        if not final and remainder:
+            raise ValueError("only the final frame may be shorter than the frame length")
+        last_sequence_number = first_sequence_number + full_frames - (0 if final else 1)
+        check_sequence_number(last_sequence_number)
+        stride = frame_length + REGULAR_FRAME_OVERHEAD
+        out = bytearray(full_frames * stride + (FINAL_FRAME_OVERHEAD + remainder if final else 0))
+        encrypt_into = self._aead.encrypt_into
+        with memoryview(out) as target, memoryview(plaintext) as source:
+            for index in range(full_frames):
+                sequence_number = first_sequence_number + index
+                offset = index * stride
+                _FRAME_PREFIX.pack_into(out, offset, sequence_number, sequence_number)
+                iv, aad = self._frame_iv_and_aad(sequence_number, frame_length, False)
+                start = index * frame_length
+                encrypt_into(iv, source[start : start + frame_length], aad, target[offset + 16 : offset + stride])
+            if final:
+                sequence_number = first_sequence_number + full_frames
+                offset = full_frames * stride
+                _FINAL_PREFIX.pack_into(out, offset, FINAL_FRAME_MARKER, sequence_number, sequence_number, remainder)
+                iv, aad = self._frame_iv_and_aad(sequence_number, remainder, True)
+                encrypt_into(iv, source[full_frames * frame_length :], aad, target[offset + 24 :])
+        return out
 
     def seal_single_block(self, plaintext: BytesLike) -> bytes:
         """Return ``ciphertext || tag`` of a non-framed body."""
@@ -86,20 +115,14 @@ class FrameSealer:
         return self._aead.encrypt(frame_iv(1), plaintext, aad)
 
 
-class FrameOpener:
+class FrameOpener(_AeadContext):
     """Decrypts and authenticates the frames (or the single block) of one message.
 
-    Plaintext is returned only after its tag verified.
+    Plaintext is written only after its tag verified.
 
     :param key: the derived data encryption key of the message
     :param message_id: the message id from the header
     """
-
-    def __init__(self, key: bytes, message_id: bytes) -> None:
-        self._aead = AESGCM(key)
-        self._frame_aad = message_id + ContentAADString.FRAME_STRING_ID.value
-        self._final_aad = message_id + ContentAADString.FINAL_FRAME_STRING_ID.value
-        self._single_aad = message_id + ContentAADString.NON_FRAMED_STRING_ID.value
 
     def open_frame(
         self, sequence_number: int, final: bool, iv: BytesLike, content_and_tag: BytesLike, out: bytearray
@@ -114,23 +137,58 @@ class FrameOpener:
         :raises SerializationError: when the stored IV is not the one the sequence number implies
         :raises BodyAuthenticationError: when the frame fails authentication
         """
-        if iv != frame_iv(sequence_number):
-            raise SerializationError(
-                f"Frame {sequence_number} carries IV {bytes(iv).hex()}, not the IV its sequence number implies"
-            )
         length = len(content_and_tag) - TAG_LENGTH
-        aad = (self._final_aad if final else self._frame_aad) + _SEQ_AND_LENGTH.pack(sequence_number, length)
+        expected_iv, aad = self._frame_iv_and_aad(sequence_number, length, final)
+        if iv != expected_iv:
+            raise _iv_mismatch(sequence_number, iv)
         start = len(out)
         out += bytes(length)
         try:
             with memoryview(out) as view:
-                self._aead.decrypt_into(iv, content_and_tag, aad, view[start:])
+                self._aead.decrypt_into(expected_iv, content_and_tag, aad, view[start:])
         except InvalidTag:
             del out[start:]
-            raise BodyAuthenticationError(
-                f"Frame {sequence_number} failed authentication: the message was altered or truncated, "
-                "or the wrong key was used"
-            ) from None
+            raise _frame_failed(sequence_number) from None
+
+    def open_regular_frames(
+        self, data: memoryview, next_sequence_number: int, frame_length: int, max_frames: int
+    ) -> tuple[bytearray, int]:
+        """Authenticate the run of regular frames at the start of ``data`` (at most ``max_frames``).
+
+        Stops at the final-frame marker, at ``max_frames``, or where ``data`` holds no whole frame.
+
+        :returns: the plaintext of the frames and how many bytes of ``data`` they took
+        :raises SerializationError: on a frame out of order or an IV that is not deterministic
+        :raises BodyAuthenticationError: when a frame fails authentication (nothing is returned)
+        """
+        stride = frame_length + REGULAR_FRAME_OVERHEAD
+        count = min(max_frames, len(data) // stride)
+        out = bytearray(count * frame_length)
+        decrypt_into = self._aead.decrypt_into
+        done = 0
+        with memoryview(out) as target:
+            for index in range(count):
+                offset = index * stride
+                if data[offset : offset + 4] == FINAL_FRAME_MARKER:
+                    break
+                sequence_number = next_sequence_number + index
+                if _U32.unpack_from(data, offset)[0] != sequence_number:
+                    raise SerializationError("Malformed message: frames out of order")
+                iv, aad = self._frame_iv_and_aad(sequence_number, frame_length, False)
+                if data[offset + 4 : offset + 16] != iv:
+                    raise _iv_mismatch(sequence_number, data[offset + 4 : offset + 16])
+                try:
+                    decrypt_into(
+                        iv,
+                        data[offset + 16 : offset + stride],
+                        aad,
+                        target[index * frame_length : (index + 1) * frame_length],
+                    )
+                except InvalidTag:
+                    raise _frame_failed(sequence_number) from None
+                done += 1
+        del out[done * frame_length :]
+        return out, done * stride
 
     def open_single_block(self, iv: BytesLike, content_and_tag: BytesLike) -> bytes:
         """Authenticate a non-framed body and return its plaintext.
@@ -148,6 +206,19 @@ class FrameOpener:
                 "The message body failed authentication: the message was altered or truncated, "
                 "or the wrong key was used"
             ) from None
+
+
+def _iv_mismatch(sequence_number: int, iv: BytesLike) -> SerializationError:
+    return SerializationError(
+        f"Frame {sequence_number} carries IV {bytes(iv).hex()}, not the IV its sequence number implies"
+    )
+
+
+def _frame_failed(sequence_number: int) -> BodyAuthenticationError:
+    return BodyAuthenticationError(
+        f"Frame {sequence_number} failed authentication: the message was altered or truncated, "
+        "or the wrong key was used"
+    )
 
 
 def parse_u32(data: BytesLike) -> int:

@@ -71,6 +71,17 @@ class MessageSource:
             )
         return data
 
+    def in_memory(self) -> Optional[memoryview]:
+        """Return the unread rest of an in-memory source (without consuming it), else None."""
+        if self._view is None:
+            return None
+        return self._view[self._position :]
+
+    def skip(self, size: int) -> None:
+        """Consume ``size`` bytes of an in-memory source already examined through :meth:`in_memory`."""
+        assert self._view is not None and self._position + size <= len(self._view)
+        self._take(size)
+
     def _take(self, size: int) -> Union[bytes, memoryview]:
         if self._view is not None:
             data: Union[bytes, memoryview] = self._view[self._position : self._position + size]

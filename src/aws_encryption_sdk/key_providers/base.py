@@ -123,7 +123,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
     #: Whether :meth:`decrypt_data_key` may ask nested providers for master keys on demand.
     vend_masterkey_on_decrypt: bool = True
 
-    config: MasterKeyProviderConfig | MasterKeyConfig
+    #: The provider's configuration (an instance of ``_config_class``); subclasses narrow the type.
+    config: Any
     _members: list[MasterKeyProvider]
     _encrypt_key_index: dict[bytes, MasterKey]
     _decrypt_key_index: dict[bytes, MasterKey]
@@ -139,7 +140,7 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         instance._decrypt_key_index = {}
         return instance
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:  # noqa: B027 - concrete on purpose: subclasses may call it
         """Nothing to do: configuration happens in ``__new__``."""
 
     def __repr__(self) -> str:

@@ -74,7 +74,7 @@ class RawMasterKey(MasterKey):
 
     # None at class level: MasterKey.__new__ copies the config's provider id onto the instance.
     provider_id = None  # type: ignore[assignment]
-    _config_class = RawMasterKeyConfig
+    _config_class: ClassVar[type[RawMasterKeyConfig]] = RawMasterKeyConfig
 
     config: RawMasterKeyConfig
     _key_info_prefix: bytes
@@ -197,7 +197,8 @@ class RawMasterKeyProvider(MasterKeyProvider):
     False).
     """
 
-    _config_class = MasterKeyProviderConfig
+    # Annotated so that subclasses may set a config class with a different constructor.
+    _config_class: ClassVar[type[MasterKeyProviderConfig]] = MasterKeyProviderConfig
     vend_masterkey_on_decrypt = False
     _master_key_class: ClassVar[type[RawMasterKey]] = RawMasterKey
 
@@ -216,5 +217,7 @@ class RawMasterKeyProvider(MasterKeyProvider):
         :returns: the new master key
         """
         return self._master_key_class(
-            config=RawMasterKeyConfig(key_id=key_id, provider_id=self.provider_id, wrapping_key=self._get_raw_key(key_id))
+            config=RawMasterKeyConfig(
+                key_id=key_id, provider_id=self.provider_id, wrapping_key=self._get_raw_key(key_id)
+            )
         )

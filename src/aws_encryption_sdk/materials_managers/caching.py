@@ -78,7 +78,9 @@ class CachingCryptoMaterialsManager(CryptoMaterialsManager):
     :raises ValueError: when a limit is out of range
     """
 
-    cache: CryptoMaterialsCache = attrs.field(validator=_instance_of(CryptoMaterialsCache))
+    cache: CryptoMaterialsCache = attrs.field(
+        validator=_instance_of(CryptoMaterialsCache)  # type: ignore[type-abstract]
+    )
     max_age: float = attrs.field(validator=_instance_of(float))
     max_messages_encrypted: int = attrs.field(default=MAX_MESSAGES_PER_KEY, validator=_instance_of(int))
     max_bytes_encrypted: int = attrs.field(default=MAX_BYTES_PER_KEY, validator=_instance_of(int))
@@ -86,10 +88,12 @@ class CachingCryptoMaterialsManager(CryptoMaterialsManager):
         default=None, converter=_partition_name_bytes, validator=_optional(_instance_of(bytes))
     )
     master_key_provider: Optional[MasterKeyProvider] = attrs.field(
-        default=None, validator=_optional(_instance_of(MasterKeyProvider))
+        default=None,
+        validator=_optional(_instance_of(MasterKeyProvider)),  # type: ignore[type-abstract]
     )
     backing_materials_manager: Optional[CryptoMaterialsManager] = attrs.field(
-        default=None, validator=_optional(_instance_of(CryptoMaterialsManager))
+        default=None,
+        validator=_optional(_instance_of(CryptoMaterialsManager)),  # type: ignore[type-abstract]
     )
 
     def __attrs_post_init__(self) -> None:

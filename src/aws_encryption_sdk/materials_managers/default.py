@@ -85,7 +85,9 @@ class DefaultCryptoMaterialsManager(CryptoMaterialsManager):
         :raises MasterKeyProviderError: when the provider offers no master keys, or a primary
             master key that is not among them
         """
-        algorithm = request.algorithm if request.algorithm is not None else _default_algorithm(request.commitment_policy)
+        algorithm = (
+            request.algorithm if request.algorithm is not None else _default_algorithm(request.commitment_policy)
+        )
         validate_commitment_policy_on_encrypt(request.commitment_policy, request.algorithm)
         reject_reserved_keys(request.encryption_context)
 

@@ -8,7 +8,8 @@ provider mechanics: construction, members, primary selection and the decrypt loo
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 import attr
 import attrs
@@ -93,7 +94,7 @@ class ToyProvider(MasterKeyProvider):
     """Vends a :class:`ToyMasterKey` for any id except those starting with ``unknown``."""
 
     provider_id = "toy"
-    _config_class = MasterKeyProviderConfig
+    _config_class: ClassVar[type[MasterKeyProviderConfig]] = MasterKeyProviderConfig
 
     def _new_master_key(self, key_id: bytes) -> MasterKey:
         if key_id.startswith(b"unknown"):
@@ -115,10 +116,14 @@ def _edk(key_id: bytes, plaintext: bytes = b"\x01" * 32, provider_id: str = "toy
 # --- construction protocol --------------------------------------------------------------------
 
 
+def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.define(slots=False, unsafe_hash=True)
 class CountingConfig(MasterKeyProviderConfig):
     count: int = attrs.field(validator=attrs.validators.instance_of(int))
-    names: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    names: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
 
 class CountingProvider(ToyProvider):
@@ -157,7 +162,7 @@ def test_subclass_init_without_super_sees_config_and_empty_members() -> None:
     seen: dict[str, Any] = {}
 
     class InitProvider(CountingProvider):
-        def __init__(self, **kwargs: Any) -> None:  # noqa: D107 - deliberately no super().__init__
+        def __init__(self, **kwargs: Any) -> None:
             seen["count"] = self.config.count
             seen["kwargs"] = kwargs
             self.add_master_key(b"from-init")
@@ -170,7 +175,7 @@ def test_subclass_init_without_super_sees_config_and_empty_members() -> None:
 def test_classic_attr_s_config_subclass_with_extra_field_works() -> None:
     @attr.s(hash=True)
     class ClassicConfig(MasterKeyProviderConfig):
-        region = attr.ib(validator=attr.validators.instance_of(str))
+        region: str = attr.ib(validator=attr.validators.instance_of(str))
 
     class ClassicProvider(ToyProvider):
         _config_class = ClassicConfig
@@ -203,7 +208,7 @@ def test_master_key_config_converts_str_key_id_to_bytes() -> None:
 
 def test_master_key_config_rejects_non_text_key_id() -> None:
     with pytest.raises(TypeError):
-        ToyKeyConfig(key_id=5)
+        ToyKeyConfig(key_id=5)  # type: ignore[arg-type]
 
 
 def test_master_key_config_requires_a_provider_id_attribute() -> None:
@@ -290,7 +295,7 @@ def test_master_keys_for_encryption_takes_primary_from_first_member_and_concaten
 
 
 def test_master_keys_for_encryption_without_members_raises() -> None:
-    with pytest.raises(MasterKeyProviderError, match="^No Master Keys available from Master Key Provider$"):
+    with pytest.raises(MasterKeyProviderError, match=r"^No Master Keys available from Master Key Provider$"):
         ToyProvider().master_keys_for_encryption(CONTEXT, None, 10)
 
 
@@ -308,7 +313,7 @@ def test_decrypt_data_key_uses_the_member_key_with_matching_provider_id() -> Non
 def test_decrypt_data_key_ignores_members_of_other_provider_ids() -> None:
     provider = ToyProvider()
     provider.add_master_key(b"k1")
-    with pytest.raises(DecryptKeyError, match="^Unable to decrypt data key$") as excinfo:
+    with pytest.raises(DecryptKeyError, match=r"^Unable to decrypt data key$") as excinfo:
         provider.decrypt_data_key(_edk(b"k1", provider_id="other"), SUITE, CONTEXT)
     assert excinfo.value.__cause__ is None
 
@@ -359,7 +364,7 @@ def test_decrypt_data_key_failure_is_chained_from_every_attempt() -> None:
     second.fail_with = InvalidDataKeyError("second")
     provider.add_master_key_providers_from_list([first, second])
 
-    with pytest.raises(DecryptKeyError, match="^Unable to decrypt data key$") as excinfo:
+    with pytest.raises(DecryptKeyError, match=r"^Unable to decrypt data key$") as excinfo:
         provider.decrypt_data_key(_edk(b"k1"), SUITE, CONTEXT)
     cause = excinfo.value.__cause__
     assert isinstance(cause, ExceptionGroup)
@@ -398,7 +403,7 @@ def test_nested_provider_is_not_consulted_when_outer_provider_does_not_vend() ->
     inner.add_master_key(b"k1")
     outer = OuterNonVendingProvider()
     outer.add_master_key_provider(inner)
-    with pytest.raises(DecryptKeyError, match="^Unable to decrypt data key$"):
+    with pytest.raises(DecryptKeyError, match=r"^Unable to decrypt data key$"):
         outer.decrypt_data_key(_edk(b"k1", provider_id="inner"), SUITE, CONTEXT)
 
 
@@ -510,7 +515,7 @@ def test_decrypt_from_list_failure_reports_master_key_errors_when_a_master_key_i
 
 
 def test_decrypt_from_list_with_no_keys_says_so() -> None:
-    with pytest.raises(DecryptKeyError, match="^Unable to decrypt any data key: no encrypted data keys were given$"):
+    with pytest.raises(DecryptKeyError, match=r"^Unable to decrypt any data key: no encrypted data keys were given$"):
         ToyProvider().decrypt_data_key_from_list([], SUITE, CONTEXT)
 
 
@@ -538,7 +543,7 @@ def test_master_key_rejects_config_provider_id_that_differs_from_class() -> None
         _config_class = ConfiguredIdConfig  # type: ignore[assignment]
 
     with pytest.raises(
-        ConfigMismatchError, match="^Config provider_id does not match MasterKey provider_id: other != toy$"
+        ConfigMismatchError, match=r"^Config provider_id does not match MasterKey provider_id: other != toy$"
     ):
         Fixed(key_id=b"k1", provider_id="other")
     assert Fixed(key_id=b"k1", provider_id="toy").provider_id == "toy"
@@ -589,7 +594,7 @@ def test_generate_data_key_returns_key_of_suite_length() -> None:
 def test_generate_data_key_rejects_wrong_length() -> None:
     master_key = ToyMasterKey(key_id=b"k1")
     master_key.data_key_length = 16
-    with pytest.raises(InvalidDataKeyError, match="^Invalid Source Data Key length 16 for algorithm required: 32$"):
+    with pytest.raises(InvalidDataKeyError, match=r"^Invalid Source Data Key length 16 for algorithm required: 32$"):
         master_key.generate_data_key(SUITE, CONTEXT)
 
 
@@ -601,12 +606,12 @@ def test_encrypt_then_decrypt_data_key_round_trips() -> None:
 
 
 def test_decrypt_data_key_rejects_data_keys_it_does_not_own() -> None:
-    with pytest.raises(IncorrectMasterKeyError, match="^Provided data key provider MasterKeyInfo"):
+    with pytest.raises(IncorrectMasterKeyError, match=r"^Provided data key provider MasterKeyInfo"):
         ToyMasterKey(key_id=b"k1").decrypt_data_key(_edk(b"k2"), SUITE, CONTEXT)
 
 
 def test_decrypt_data_key_rejects_decrypted_key_of_wrong_length() -> None:
-    with pytest.raises(InvalidDataKeyError, match="^Invalid Source Data Key length 5 for algorithm required: 32$"):
+    with pytest.raises(InvalidDataKeyError, match=r"^Invalid Source Data Key length 5 for algorithm required: 32$"):
         ToyMasterKey(key_id=b"k1").decrypt_data_key(_edk(b"k1", b"short"), SUITE, CONTEXT)
 
 

@@ -319,7 +319,9 @@ def test_aes_key_with_wrong_context_raises_data_key_unwrap_error() -> None:
 def test_aes_edk_with_truncated_ciphertext_raises_serialization_error() -> None:
     master_key = _aes_key()
     data_key = master_key.generate_data_key(SUITE, CONTEXT)
-    truncated = EncryptedDataKey(key_provider=data_key.key_provider, encrypted_data_key=data_key.encrypted_data_key[:16])
+    truncated = EncryptedDataKey(
+        key_provider=data_key.key_provider, encrypted_data_key=data_key.encrypted_data_key[:16]
+    )
     with pytest.raises(SerializationError):
         master_key.decrypt_data_key(truncated, SUITE, CONTEXT)
 
@@ -327,7 +329,7 @@ def test_aes_edk_with_truncated_ciphertext_raises_serialization_error() -> None:
 def test_rsa_public_key_cannot_decrypt() -> None:
     public_only = _rsa_key(key_type=EncryptionKeyType.PUBLIC)
     data_key = public_only.generate_data_key(SUITE, CONTEXT)
-    with pytest.raises(IncorrectMasterKeyError, match="^Public key cannot decrypt$"):
+    with pytest.raises(IncorrectMasterKeyError, match=r"^Public key cannot decrypt$"):
         public_only.decrypt_data_key(_as_edk(data_key), SUITE, CONTEXT)
 
 
@@ -357,7 +359,10 @@ def test_all_edks_failing_raises_decrypt_key_error_naming_each_attempt() -> None
 
     decrypting = StaticProvider()
     decrypting.add_master_key_providers_from_list(
-        [_aes_key(key_id=b"aes-1", provider_id="raw-aes", fill=2), _rsa_key(key_id=b"rsa-1", provider_id="raw-rsa", label="other")]
+        [
+            _aes_key(key_id=b"aes-1", provider_id="raw-aes", fill=2),
+            _rsa_key(key_id=b"rsa-1", provider_id="raw-rsa", label="other"),
+        ]
     )
     with pytest.raises(DecryptKeyError) as excinfo:
         decrypting.decrypt_data_key_from_list(edks, SUITE, CONTEXT)
@@ -386,7 +391,7 @@ class StaticProvider(RawMasterKeyProvider):
 
     provider_id = "raw-aes"
 
-    def __init__(self, **kwargs: object) -> None:  # noqa: D107 - no super().__init__, as users write it
+    def __init__(self, **kwargs: object) -> None:
         self.requested: list[bytes] = []
 
     def _get_raw_key(self, key_id: bytes) -> WrappingKey:
@@ -406,7 +411,7 @@ def test_raw_provider_class_attributes() -> None:
 
 def test_raw_provider_is_abstract() -> None:
     with pytest.raises(TypeError):
-        RawMasterKeyProvider()
+        RawMasterKeyProvider()  # type: ignore[abstract]
 
 
 def test_raw_provider_builds_raw_master_keys_from_get_raw_key() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import aws_encryption_sdk.materials_managers as materials_managers
+from aws_encryption_sdk import materials_managers
 from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy
 from aws_encryption_sdk.internal.utils.streams import ROStream
 from aws_encryption_sdk.materials_managers import (

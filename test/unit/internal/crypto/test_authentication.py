@@ -176,7 +176,7 @@ def test_signer_from_key_bytes_defaults_to_der() -> None:
 def test_signer_from_key_bytes_rejects_other_encodings_with_value_error(encoding: serialization.Encoding) -> None:
     signer = Signer(P256_SUITE, ec.generate_private_key(ec.SECP256R1()))
 
-    with pytest.raises(ValueError, match="use Encoding.DER or Encoding.PEM"):
+    with pytest.raises(ValueError, match=r"use Encoding\.DER or Encoding\.PEM"):
         Signer.from_key_bytes(P256_SUITE, signer.key_bytes(), encoding)
 
 
@@ -319,7 +319,7 @@ def test_non_signing_suite_is_refused_everywhere(algorithm: AlgorithmSuite) -> N
         lambda: Verifier.from_encoded_point(algorithm, signer.encoded_public_key()),
         lambda: Verifier.from_key_bytes(algorithm, spki),
     ):
-        with pytest.raises(NotSupportedError, match="^Unsupported signing algorithm info$"):
+        with pytest.raises(NotSupportedError, match=r"^Unsupported signing algorithm info$"):
             attempt()
 
 

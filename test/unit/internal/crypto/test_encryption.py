@@ -6,8 +6,9 @@ messages with AADs built here from the format rules.
 
 from __future__ import annotations
 
+import itertools
 import struct
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -26,6 +27,8 @@ from aws_encryption_sdk.internal.crypto.encryption import Decryptor, Encryptor, 
 from aws_encryption_sdk.internal.structures import EncryptedData
 
 ALL_SUITES = list(AlgorithmSuite)
+S0178 = AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256
+S0478 = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY
 FRAME = b"AWSKMSEncryptionClient Frame"
 FINAL_FRAME = b"AWSKMSEncryptionClient Final Frame"
 SINGLE_BLOCK = b"AWSKMSEncryptionClient Single Block"
@@ -41,69 +44,66 @@ def random_key(algorithm: AlgorithmSuite, seed: int = 7) -> bytes:
     return bytes((seed + index) % 256 for index in range(algorithm.data_key_len))
 
 
-# (example, suite, start offset of the IV, ciphertext offset, ciphertext length, label, sequence number, plaintext)
-FRAME_CASES = [
-    ("A", AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256, 0xAE, 0xBA, 128, FRAME, 1, b"A" * 128),
-    ("A", AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256, 0x152, 0x162, 2, FINAL_FRAME, 2, b"BC"),
-    ("B", AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, 0xD0, 0xE0, 5, FINAL_FRAME, 1, b"hello"),
-    ("C", AlgorithmSuite.AES_128_GCM_IV12_TAG16, 0x86, 0x9A, 2, SINGLE_BLOCK, 1, b"hi"),
-    ("D", AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, 0xBC, 0xCC, 0, FINAL_FRAME, 1, b""),
-    ("E", AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384, 0x12D, 0x13D, 5, FINAL_FRAME, 1, b"hello"),
-    ("F", AlgorithmSuite.AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256, 0xD5, 0xE5, 5, FINAL_FRAME, 1, b"hello"),
-]
-FRAME_IDS = ["A-frame1", "A-final", "B-final", "C-nonframed", "D-empty-final", "E-final", "F-final"]
+class FrameCase(NamedTuple):
+    """One encrypted part of a worked example and where its bytes are."""
+
+    example: str
+    suite: AlgorithmSuite
+    iv_at: int
+    ciphertext_at: int
+    ciphertext_length: int
+    label: bytes
+    sequence_number: int
+    plaintext: bytes
+
+    def parts(self, examples: dict[str, Any]) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+        """Return (derived key, IV, ciphertext, tag, AAD) of this part."""
+        example = examples[self.example]
+        data = example.data
+        key = derive_data_encryption_key(example.data_key, self.suite, example.message_id)
+        tag_at = self.ciphertext_at + self.ciphertext_length
+        aad = body_aad(example.message_id, self.label, self.sequence_number, len(self.plaintext))
+        return (
+            key,
+            data[self.iv_at : self.iv_at + 12],
+            data[self.ciphertext_at : tag_at],
+            data[tag_at : tag_at + 16],
+            aad,
+        )
 
 
-@pytest.mark.parametrize(
-    ("name", "suite", "iv_at", "ct_at", "ct_len", "label", "sequence_number", "plaintext"), FRAME_CASES, ids=FRAME_IDS
-)
-def test_encrypt_reproduces_example_frame_bytes(
-    examples: dict[str, Any],
-    name: str,
-    suite: AlgorithmSuite,
-    iv_at: int,
-    ct_at: int,
-    ct_len: int,
-    label: bytes,
-    sequence_number: int,
-    plaintext: bytes,
-) -> None:
-    example = examples[name]
-    key = derive_data_encryption_key(example.data_key, suite, example.message_id)
-    iv = example.data[iv_at : iv_at + 12]
-    aad = body_aad(example.message_id, label, sequence_number, len(plaintext))
-
-    result = encrypt(suite, key, plaintext, aad, iv)
-
-    assert result.iv == iv
-    assert result.ciphertext == example.data[ct_at : ct_at + ct_len]
-    assert result.tag == example.data[ct_at + ct_len : ct_at + ct_len + 16]
+FRAME_CASES = {
+    "A-frame1": FrameCase("A", S0178, 0xAE, 0xBA, 128, FRAME, 1, b"A" * 128),
+    "A-final": FrameCase("A", S0178, 0x152, 0x162, 2, FINAL_FRAME, 2, b"BC"),
+    "B-final": FrameCase("B", S0478, 0xD0, 0xE0, 5, FINAL_FRAME, 1, b"hello"),
+    "C-nonframed": FrameCase("C", AlgorithmSuite.AES_128_GCM_IV12_TAG16, 0x86, 0x9A, 2, SINGLE_BLOCK, 1, b"hi"),
+    "D-empty-final": FrameCase("D", S0478, 0xBC, 0xCC, 0, FINAL_FRAME, 1, b""),
+    "E-final": FrameCase(
+        "E", AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384, 0x12D, 0x13D, 5, FINAL_FRAME, 1, b"hello"
+    ),
+    "F-final": FrameCase(
+        "F", AlgorithmSuite.AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256, 0xD5, 0xE5, 5, FINAL_FRAME, 1, b"hello"
+    ),
+}
 
 
-@pytest.mark.parametrize(
-    ("name", "suite", "iv_at", "ct_at", "ct_len", "label", "sequence_number", "plaintext"), FRAME_CASES, ids=FRAME_IDS
-)
-def test_decrypt_and_streaming_decryptor_recover_example_plaintext(
-    examples: dict[str, Any],
-    name: str,
-    suite: AlgorithmSuite,
-    iv_at: int,
-    ct_at: int,
-    ct_len: int,
-    label: bytes,
-    sequence_number: int,
-    plaintext: bytes,
-) -> None:
-    example = examples[name]
-    key = derive_data_encryption_key(example.data_key, suite, example.message_id)
-    iv = example.data[iv_at : iv_at + 12]
-    ciphertext = example.data[ct_at : ct_at + ct_len]
-    tag = example.data[ct_at + ct_len : ct_at + ct_len + 16]
-    aad = body_aad(example.message_id, label, sequence_number, len(plaintext))
+@pytest.mark.parametrize("case", FRAME_CASES.values(), ids=FRAME_CASES.keys())
+def test_encrypt_reproduces_example_frame_bytes(examples: dict[str, Any], case: FrameCase) -> None:
+    key, iv, ciphertext, tag, aad = case.parts(examples)
 
-    assert decrypt(suite, key, EncryptedData(iv, ciphertext, tag), aad) == plaintext
-    decryptor = Decryptor(suite, key, aad, iv, tag)
-    assert decryptor.update(ciphertext[:1]) + decryptor.update(ciphertext[1:]) + decryptor.finalize() == plaintext
+    result = encrypt(case.suite, key, case.plaintext, aad, iv)
+
+    assert (result.iv, result.ciphertext, result.tag) == (iv, ciphertext, tag)
+
+
+@pytest.mark.parametrize("case", FRAME_CASES.values(), ids=FRAME_CASES.keys())
+def test_decrypt_and_streaming_decryptor_recover_example_plaintext(examples: dict[str, Any], case: FrameCase) -> None:
+    key, iv, ciphertext, tag, aad = case.parts(examples)
+
+    assert decrypt(case.suite, key, EncryptedData(iv, ciphertext, tag), aad) == case.plaintext
+    decryptor = Decryptor(case.suite, key, aad, iv, tag)
+    recovered = decryptor.update(ciphertext[:1]) + decryptor.update(ciphertext[1:]) + decryptor.finalize()
+    assert recovered == case.plaintext
 
 
 def test_streaming_encryptor_reproduces_example_c_non_framed_body(examples: dict[str, Any]) -> None:
@@ -167,7 +167,7 @@ def test_streaming_classes_match_one_shot_functions_for_any_chunking(
     key = random_key(algorithm)
     iv = bytes.fromhex("000000000000000000000009")
     bounds = [0, *sorted(min(cut, len(plaintext)) for cut in cuts), len(plaintext)]
-    chunks = [plaintext[start:end] for start, end in zip(bounds, bounds[1:])]
+    chunks = [plaintext[start:end] for start, end in itertools.pairwise(bounds)]
 
     encryptor = Encryptor(algorithm, key, aad, iv)
     ciphertext = b"".join(encryptor.update(chunk) for chunk in chunks) + encryptor.finalize()
@@ -175,7 +175,7 @@ def test_streaming_classes_match_one_shot_functions_for_any_chunking(
     assert (ciphertext, encryptor.tag) == (expected.ciphertext, expected.tag)
 
     decryptor = Decryptor(algorithm, key, aad, iv, encryptor.tag)
-    recovered = b"".join(decryptor.update(ciphertext[start:end]) for start, end in zip(bounds, bounds[1:]))
+    recovered = b"".join(decryptor.update(ciphertext[start:end]) for start, end in itertools.pairwise(bounds))
     assert recovered + decryptor.finalize() == plaintext
 
 
@@ -207,7 +207,7 @@ def test_any_flipped_bit_in_ciphertext_tag_or_aad_fails_authentication(position:
 
 
 def test_wrong_key_fails_authentication_with_cause_chained() -> None:
-    algorithm, key, aad, encrypted = _encrypted_sample()
+    algorithm, _key, aad, encrypted = _encrypted_sample()
     other_key = random_key(algorithm, seed=99)
 
     with pytest.raises(BodyAuthenticationError, match="authentication failed") as failure:

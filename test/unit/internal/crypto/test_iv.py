@@ -36,7 +36,9 @@ def test_frame_iv_rejects_sequence_number_outside_one_to_two_to_the_32_minus_one
     algorithm=st.sampled_from(ALL_SUITES),
     sequence_number=st.integers(min_value=1, max_value=MAX_SEQUENCE_NUMBER),
 )
-def test_frame_iv_is_zero_prefix_and_big_endian_sequence_number(algorithm: AlgorithmSuite, sequence_number: int) -> None:
+def test_frame_iv_is_zero_prefix_and_big_endian_sequence_number(
+    algorithm: AlgorithmSuite, sequence_number: int
+) -> None:
     iv = frame_iv(algorithm, sequence_number)
 
     assert len(iv) == algorithm.iv_len == 12

@@ -36,12 +36,8 @@ RSA_ALGORITHMS = [
 ]
 EXAMPLE_KEY = bytes(range(32))
 EXAMPLE_CONTEXT = {"purpose": "example"}
-EXAMPLE_A_EDK = (
-    "c78f7bca2b0eed446248da4cb5bd067f455cae26d8eebfb242b3fe957f252460ed49b3540b3ac42750fffae5eed60d01"
-)
-EXAMPLE_D_EDK = (
-    "c78f7bca2b0eed446248da4cb5bd067f455cae26d8eebfb242b3fe957f2524605a61ad26da0f13edd5a1d1282ce1d6a0"
-)
+EXAMPLE_A_EDK = "c78f7bca2b0eed446248da4cb5bd067f455cae26d8eebfb242b3fe957f252460ed49b3540b3ac42750fffae5eed60d01"
+EXAMPLE_D_EDK = "c78f7bca2b0eed446248da4cb5bd067f455cae26d8eebfb242b3fe957f2524605a61ad26da0f13edd5a1d1282ce1d6a0"
 CONTEXTS = st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=10), max_size=4)
 
 
@@ -122,9 +118,7 @@ def test_aes_wrapping_uses_a_fresh_random_iv_each_time() -> None:
     [(bytes(range(1, 33)), EXAMPLE_CONTEXT), (EXAMPLE_KEY, {"purpose": "other"}), (EXAMPLE_KEY, {})],
     ids=["wrong-key", "wrong-context-value", "missing-context"],
 )
-def test_aes_unwrap_with_wrong_key_or_context_raises_data_key_unwrap_error(
-    key: bytes, context: dict[str, str]
-) -> None:
+def test_aes_unwrap_with_wrong_key_or_context_raises_data_key_unwrap_error(key: bytes, context: dict[str, str]) -> None:
     algorithm = WrappingAlgorithm.AES_256_GCM_IV12_TAG16_NO_PADDING
     wrapped = WrappingKey(algorithm, EXAMPLE_KEY, EncryptionKeyType.SYMMETRIC).encrypt(b"\x42" * 32, EXAMPLE_CONTEXT)
 
@@ -176,7 +170,7 @@ def test_rsa_public_key_wraps_for_its_private_key_but_cannot_unwrap(
     wrapped = public.encrypt(b"\x24" * 16, {})
 
     assert private.decrypt(wrapped, {}) == b"\x24" * 16
-    with pytest.raises(IncorrectMasterKeyError, match="^Public key cannot decrypt$"):
+    with pytest.raises(IncorrectMasterKeyError, match=r"^Public key cannot decrypt$"):
         public.decrypt(wrapped, {})
 
 
@@ -187,7 +181,7 @@ def test_rsa_unwrap_with_another_key_raises_incorrect_master_key_error(
     wrapped = WrappingKey(algorithm, _pem_private(rsa_private_key), EncryptionKeyType.PRIVATE).encrypt(b"k" * 32, {})
     other = WrappingKey(algorithm, _pem_private(other_rsa_private_key), EncryptionKeyType.PRIVATE)
 
-    with pytest.raises(IncorrectMasterKeyError, match="^_wrapping_key cannot decrypt provided ciphertext$") as failure:
+    with pytest.raises(IncorrectMasterKeyError, match=r"^_wrapping_key cannot decrypt provided ciphertext$") as failure:
         other.decrypt(wrapped, {})
 
     assert isinstance(failure.value.__cause__, ValueError)
@@ -250,7 +244,7 @@ def test_non_rsa_pem_key_is_refused_for_rsa_wrapping() -> None:
 
 @pytest.mark.parametrize("key_type", ["PRIVATE", 2, None])
 def test_unknown_wrapping_key_type_raises_invalid_data_key_error(key_type: object) -> None:
-    with pytest.raises(InvalidDataKeyError, match="^Invalid wrapping_key_type: "):
+    with pytest.raises(InvalidDataKeyError, match=r"^Invalid wrapping_key_type: "):
         WrappingKey(WrappingAlgorithm.RSA_PKCS1, b"key", key_type)  # type: ignore[arg-type]
 
 

@@ -1,0 +1,466 @@
+"""AWS KMS master key providers (private module; import them from :mod:`aws_encryption_sdk.key_providers.kms`).
+
+A provider keeps one KMS client per region, created on first use, and builds one master key per
+KMS key. Strict providers encrypt and decrypt with the configured keys only; discovery providers
+decrypt with whatever KMS key wrapped a data key, within an optional account/partition filter.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+import itertools
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attr
+import attrs
+
+from aws_encryption_sdk.exceptions import (
+    ConfigMismatchError,
+    DecryptKeyError,
+    MalformedArnError,
+    MasterKeyProviderError,
+)
+from aws_encryption_sdk.internal.arn import Arn, arn_from_str, is_valid_mrk_identifier
+from aws_encryption_sdk.key_providers._kms_common import (
+    _PROVIDER_ID,
+    KMSClient,
+    _botocore_session_class,
+    _key_info_to_str,
+    _key_resource_match,
+    _new_botocore_session,
+    _region_from_key_id,
+    _user_agent_config,
+)
+from aws_encryption_sdk.key_providers._kms_master_key import (
+    KMSMasterKey,
+    KMSMasterKeyConfig,
+    MRKAwareKMSMasterKey,
+    MRKAwareKMSMasterKeyConfig,
+)
+from aws_encryption_sdk.key_providers.base import MasterKey, MasterKeyProvider, MasterKeyProviderConfig
+
+if TYPE_CHECKING:
+    from typing import Self
+
+__all__ = [
+    "BaseKMSMasterKeyProvider",
+    "DiscoveryAwsKmsMasterKeyProvider",
+    "DiscoveryFilter",
+    "KMSMasterKeyProviderConfig",
+    "MRKAwareDiscoveryAwsKmsMasterKeyProvider",
+    "MRKAwareStrictAwsKmsMasterKeyProvider",
+    "StrictAwsKmsMasterKeyProvider",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+def _validate_botocore_session(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Require a botocore session (a boto3 session is refused); imports botocore only when called."""
+    attrs.validators.instance_of(_botocore_session_class())(instance, attribute, value)
+
+
+@attrs.define(slots=False, unsafe_hash=True, order=True)
+class DiscoveryFilter:
+    """The AWS accounts and partition whose KMS keys a discovery provider may use to decrypt.
+
+    :param account_ids: the allowed AWS account ids
+    :param partition: the allowed AWS partition (for example ``"aws"``)
+    """
+
+    account_ids: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
+    )
+    partition: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+
+
+@attrs.define(slots=False, unsafe_hash=True, order=True)
+class KMSMasterKeyProviderConfig(MasterKeyProviderConfig):
+    """Configuration of the AWS KMS master key providers.
+
+    :param botocore_session: the botocore session (not a boto3 session) that clients are built
+        from; a new one by default
+    :param key_ids: the KMS keys to encrypt with (strict providers only)
+    :param region_names: regions to use; the first is the default region for key ids that name
+        none (else the session's region)
+    :param grant_tokens: grant tokens to send with every KMS request
+    :param discovery_filter: accounts and partition a discovery provider may decrypt with
+    :param discovery_region: region an MRK-aware discovery provider decrypts multi-Region keys in
+    :param client_factory: keyword only; called with a region name, returns the KMS client to use
+        in that region (for example ``boto3.client("kms", region_name=region, config=...,
+        endpoint_url=...)`` to set timeouts, proxies or an endpoint). Its clients are used as they
+        are; add ``user_agent_extra=USER_AGENT_SUFFIX`` to their config to keep the SDK's user agent.
+        By default clients come from ``botocore_session``.
+
+        .. versionadded:: 4.1.0
+    """
+
+    botocore_session: Any = attrs.field(factory=_new_botocore_session, validator=_validate_botocore_session)
+    key_ids: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
+    )
+    region_names: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
+    )
+    grant_tokens: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
+    )
+    discovery_filter: DiscoveryFilter | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(DiscoveryFilter))
+    )
+    discovery_region: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+    client_factory: Callable[[str], KMSClient] | None = attrs.field(
+        default=None, kw_only=True, validator=attrs.validators.optional(attrs.validators.is_callable())
+    )
+
+
+def _filter_rejection(arn: Arn, discovery_filter: DiscoveryFilter) -> str | None:
+    """Say why a key ARN is outside a discovery filter, or None when the filter allows it."""
+    if arn.partition == discovery_filter.partition and arn.account_id in discovery_filter.account_ids:
+        return None
+    return (
+        f"its partition {arn.partition!r} and account {arn.account_id!r} are outside the discovery filter "
+        f"(partition {discovery_filter.partition!r}, accounts {list(discovery_filter.account_ids)!r})"
+    )
+
+
+def _check_discovery_config(config: KMSMasterKeyProviderConfig) -> None:
+    """Apply the configuration rules shared by both discovery providers."""
+    if config.key_ids:
+        raise ConfigMismatchError(
+            "To explicitly identify which keys should be used, use a StrictAwsKmsMasterKeyProvider."
+        )
+    discovery_filter = config.discovery_filter
+    if discovery_filter is not None:
+        if not discovery_filter.account_ids or not discovery_filter.partition:
+            raise ConfigMismatchError(
+                "When specifying a discovery filter you must include both account ids and partition"
+            )
+        if not all(discovery_filter.account_ids):
+            raise ConfigMismatchError("When specifying a discovery filter, account ids must be non-empty strings")
+
+
+class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
+    """Abstract base of the AWS KMS master key providers.
+
+    Holds one KMS client per region in ``_regional_clients``, created on first use by
+    :meth:`add_regional_client` (override it, or pass ``client_factory``, to customise clients).
+    A botocore error that is not a KMS response (no credentials, connection failure) drops that
+    region's client, so the next use builds a new one, and propagates unchanged. Providers may be
+    shared between threads.
+
+    Subclasses implement :meth:`validate_config`.
+    """
+
+    provider_id = _PROVIDER_ID
+    _config_class: ClassVar[type[MasterKeyProviderConfig]] = KMSMasterKeyProviderConfig
+    #: Region for key ids that name none; set from the config at construction.
+    default_region: str | None = None
+    master_key_class: type[KMSMasterKey] = KMSMasterKey
+    master_key_config_class: type[KMSMasterKeyConfig | MRKAwareKMSMasterKeyConfig] = KMSMasterKeyConfig
+
+    config: KMSMasterKeyProviderConfig
+    _regional_clients: dict[str, KMSClient]
+    _user_agent_adding_config: Any
+    _client_lock: threading.RLock
+
+    def __new__(cls, **kwargs: Any) -> Self:
+        instance = super().__new__(cls, **kwargs)
+        instance._regional_clients = {}
+        instance._client_lock = threading.RLock()
+        return instance
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Apply the configuration: default region, validation, then the configured master keys."""
+        self._process_config()
+
+    def __repr__(self) -> str:
+        # Sorted config fields with tuples shown as lists, as the original; the 4.1.0
+        # ``client_factory`` field is shown only when set, so existing reprs are unchanged.
+        fields = attr.asdict(
+            self.config,
+            recurse=True,
+            retain_collection_types=False,
+            filter=lambda attribute, value: not (attribute.name == "client_factory" and value is None),
+        )
+        rendered = ", ".join(f"{name}={value}" for name, value in sorted(fields.items()))
+        return f"{type(self).__name__}({rendered})"
+
+    def _process_config(self) -> None:
+        """Set the default region, validate the configuration and add the configured master keys.
+
+        :raises ConfigMismatchError: when the configuration does not suit this provider class
+        """
+        self._user_agent_adding_config = _user_agent_config()
+        if self.config.region_names:
+            self.default_region = self.config.region_names[0]
+        else:
+            self.default_region = self.config.botocore_session.get_config_variable("region")
+        self.validate_config()
+        if self.config.key_ids:
+            self.add_master_keys_from_list(self.config.key_ids)
+
+    @abc.abstractmethod
+    def validate_config(self) -> None:
+        """Check the configuration for this provider class.
+
+        :raises ConfigMismatchError: when it does not suit
+        """
+
+    # Regional clients ------------------------------------------------------------------------
+
+    def _build_client(self, region_name: str) -> KMSClient:
+        """Build the KMS client for a region: from ``client_factory`` if set, else the session."""
+        if self.config.client_factory is not None:
+            return self.config.client_factory(region_name)
+        import boto3
+
+        session = boto3.session.Session(botocore_session=self.config.botocore_session)
+        client: KMSClient = session.client("kms", region_name=region_name, config=self._user_agent_adding_config)
+        return client
+
+    def add_regional_client(self, region_name: str) -> None:
+        """Create and register the KMS client for a region, unless there already is one.
+
+        :param region_name: the AWS region (for example ``us-east-1``)
+        """
+        with self._client_lock:
+            if region_name in self._regional_clients:
+                return
+            self._register_client(self._build_client(region_name), region_name)
+
+    def add_regional_clients_from_list(self, region_names: Iterable[str]) -> None:
+        """Create the KMS client of each region (see :meth:`add_regional_client`).
+
+        :param region_names: the AWS regions
+        """
+        for region_name in region_names:
+            self.add_regional_client(region_name)
+
+    def _register_client(self, client: KMSClient, region_name: str) -> None:
+        """Make ``client`` the KMS client of ``region_name``.
+
+        :param client: a boto3 KMS client
+        :param region_name: the AWS region it calls
+        """
+        with self._client_lock:
+            self._regional_clients[region_name] = client
+
+    def _evict_client(self, region_name: str, client: KMSClient) -> None:
+        """Forget ``client`` as the region's client (after a botocore error), if it still is."""
+        with self._client_lock:
+            if self._regional_clients.get(region_name) is client:
+                del self._regional_clients[region_name]
+                _LOGGER.debug("Dropped the KMS client of region %s after a botocore error", region_name)
+
+    def _client(self, key_id: str | bytes) -> KMSClient:
+        """Return the KMS client for the region of a key id, creating it if needed.
+
+        :param key_id: a key ARN, alias or bare key id (bare ids use the default region)
+        :returns: the regional client
+        :raises UnknownRegionError: when the key id names no region and there is no default region
+        """
+        region_name = _region_from_key_id(_key_info_to_str(key_id), self.default_region)
+        with self._client_lock:
+            self.add_regional_client(region_name)
+            return self._regional_clients[region_name]
+
+    # Master keys -----------------------------------------------------------------------------
+
+    def _build_master_key(self, key_id: str) -> KMSMasterKey:
+        """Build a master key of ``master_key_class`` for a key id, with its region's client."""
+        region_name = _region_from_key_id(key_id, self.default_region)
+        client = self._client(key_id)
+        master_key = self.master_key_class(
+            config=self.master_key_config_class(key_id=key_id, client=client, grant_tokens=self.config.grant_tokens)
+        )
+        master_key._on_botocore_error = functools.partial(self._evict_client, region_name, client)
+        return master_key
+
+    def _new_master_key_impl(self, key_id: bytes) -> KMSMasterKey:
+        """Build the master key for a key id (no discovery filter check).
+
+        :param key_id: the key id
+        :returns: the master key
+        """
+        return self._build_master_key(_key_info_to_str(key_id))
+
+    def _new_master_key(self, key_id: bytes) -> MasterKey:
+        """Build the master key for a key id, within the discovery filter if there is one.
+
+        :param key_id: the key id
+        :returns: the master key
+        :raises MasterKeyProviderError: when the discovery filter does not allow the key
+        :raises MalformedArnError: when there is a discovery filter and the key id is not an ARN
+        :raises UnknownRegionError: when the key id names no region and there is no default region
+        """
+        discovery_filter = self.config.discovery_filter
+        if discovery_filter is not None:
+            reason = _filter_rejection(arn_from_str(_key_info_to_str(key_id)), discovery_filter)
+            if reason is not None:
+                raise MasterKeyProviderError(f"Key {key_id!r} not allowed by this Master Key Provider: {reason}")
+        return self._new_master_key_impl(key_id)
+
+    def master_key_for_decrypt(self, key_info: str | bytes) -> MasterKey:
+        """Return the master key for the key info of an encrypted data key.
+
+        Key info that is not a KMS ARN, or that the discovery filter does not allow, raises
+        :class:`DecryptKeyError`, so decryption skips that encrypted data key and tries the next.
+
+        :param key_info: the key ARN recorded in an encrypted data key
+        :returns: the master key
+        :raises DecryptKeyError: when the key info is not a valid ARN or the filter refuses it
+        """
+        key_id = key_info.encode("utf-8") if isinstance(key_info, str) else key_info
+        if key_id not in self._encrypt_key_index and key_id not in self._decrypt_key_index:
+            self._check_key_for_decrypt(key_id)
+        return super().master_key_for_decrypt(key_id)
+
+    def _check_key_for_decrypt(self, key_id: bytes) -> None:
+        try:
+            arn = arn_from_str(_key_info_to_str(key_id))
+        except MalformedArnError as error:
+            raise DecryptKeyError(
+                f"Skipping an AWS KMS encrypted data key whose key info is not an ARN: {error}"
+            ) from error
+        discovery_filter = self.config.discovery_filter
+        if discovery_filter is not None:
+            reason = _filter_rejection(arn, discovery_filter)
+            if reason is not None:
+                raise DecryptKeyError(f"Key {key_id!r} not allowed by this Master Key Provider: {reason}")
+
+
+class StrictAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
+    """KMS provider that encrypts with every configured key and decrypts only with them.
+
+    The first key in ``key_ids`` generates the data key and every other key encrypts it. Only
+    encrypted data keys whose key ARN equals a configured id are decrypted, so configure key ARNs
+    (aliases and bare key ids can encrypt but never decrypt).
+    """
+
+    vend_masterkey_on_decrypt = False
+
+    def validate_config(self) -> None:
+        """Require key ids and refuse discovery settings.
+
+        :raises ConfigMismatchError: when there are no key ids, one is empty, or a discovery
+            filter or discovery region is set
+        """
+        if not self.config.key_ids:
+            raise ConfigMismatchError("To enable strict mode you must provide key ids")
+        if not all(self.config.key_ids):
+            raise ConfigMismatchError("Key ids must be valid AWS KMS ARNs")
+        if self.config.discovery_filter:
+            raise ConfigMismatchError("To enable discovery mode, use a DiscoveryAwsKmsMasterKeyProvider")
+        if self.config.discovery_region:
+            raise ConfigMismatchError(
+                "To enable MRK-aware discovery mode, use a MRKAwareDiscoveryAwsKmsMasterKeyProvider"
+            )
+
+
+class DiscoveryAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
+    """KMS provider that decrypts with whichever KMS key wrapped a data key.
+
+    A ``discovery_filter`` limits it to keys of the given accounts in one partition; encrypted
+    data keys outside it are skipped. It has no keys to encrypt with.
+    """
+
+    def validate_config(self) -> None:
+        """Refuse key ids, incomplete filters and a discovery region.
+
+        :raises ConfigMismatchError: when the configuration does not suit discovery mode
+        """
+        _check_discovery_config(self.config)
+        if self.config.discovery_region:
+            raise ConfigMismatchError(
+                "To enable MRK-aware discovery mode, use a MRKAwareDiscoveryAwsKmsMasterKeyProvider."
+            )
+
+
+class MRKAwareStrictAwsKmsMasterKeyProvider(StrictAwsKmsMasterKeyProvider):
+    """Strict KMS provider that also decrypts data keys wrapped by replicas of its multi-Region keys.
+
+    KMS is always called with the configured key in its own region. Two configured ids of the
+    same multi-Region key are refused.
+
+    .. versionadded:: 2.3.0
+    """
+
+    master_key_class = MRKAwareKMSMasterKey
+    master_key_config_class = MRKAwareKMSMasterKeyConfig
+
+    def validate_config(self) -> None:
+        """Apply the strict rules, then :meth:`validate_unique_mrks`.
+
+        :raises ConfigMismatchError: when the configuration does not suit
+        :raises MalformedArnError: when a key id starts with ``arn:`` but is not a valid ARN
+        """
+        super().validate_config()
+        self.validate_unique_mrks()
+
+    def validate_unique_mrks(self) -> None:
+        """Refuse configured ids that name the same multi-Region key.
+
+        :raises ConfigMismatchError: listing every related id, when there are any
+        :raises MalformedArnError: when a key id starts with ``arn:`` but is not a valid ARN
+        """
+        mrk_ids = [key_id for key_id in self.config.key_ids if is_valid_mrk_identifier(key_id)]
+        related: list[str] = []
+        for key1, key2 in itertools.combinations(mrk_ids, 2):
+            if _key_resource_match(key1, key2):
+                related.extend(key_id for key_id in (key1, key2) if key_id not in related)
+        if related:
+            raise ConfigMismatchError(f"Configured key ids must be unique. Found related MRKs: {', '.join(related)}")
+
+
+class MRKAwareDiscoveryAwsKmsMasterKeyProvider(DiscoveryAwsKmsMasterKeyProvider):
+    """Discovery KMS provider that decrypts multi-Region keys in one region, ``discovery_region``.
+
+    An encrypted data key wrapped by a multi-Region key in any region is decrypted by that key's
+    replica in ``discovery_region`` (by default the provider's default region); other keys are
+    used in their own region.
+
+    .. versionadded:: 2.3.0
+    """
+
+    master_key_class = MRKAwareKMSMasterKey
+    master_key_config_class = MRKAwareKMSMasterKeyConfig
+
+    def validate_config(self) -> None:
+        """Apply the discovery rules and settle the discovery region.
+
+        :raises ConfigMismatchError: when the configuration does not suit discovery mode, or
+            there is neither a discovery region nor a default region
+        """
+        _check_discovery_config(self.config)
+        if not self.config.discovery_region:
+            if self.default_region is None:
+                raise ConfigMismatchError(
+                    "Failed to determine default discovery region; please provide an explicit discovery_region"
+                )
+            self.config.discovery_region = self.default_region
+
+    def _new_master_key_impl(self, key_id: bytes) -> KMSMasterKey:
+        """Build the master key for a key ARN, moving multi-Region keys to the discovery region.
+
+        :param key_id: the key ARN
+        :returns: the master key
+        :raises MalformedArnError: when the key id is not a valid ARN
+        """
+        key_id_str = _key_info_to_str(key_id)
+        arn = arn_from_str(key_id_str)
+        if arn.indicates_multi_region_key() and self.config.discovery_region is not None:
+            key_id_str = attrs.evolve(arn, region=self.config.discovery_region).to_string()
+        return self._build_master_key(key_id_str)

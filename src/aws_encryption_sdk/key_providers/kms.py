@@ -1,0 +1,94 @@
+"""Master keys and master key providers backed by AWS KMS.
+
+* :class:`StrictAwsKmsMasterKeyProvider` encrypts with every configured KMS key and decrypts only
+  with them (configure key ARNs to decrypt).
+* :class:`DiscoveryAwsKmsMasterKeyProvider` decrypts with whichever KMS key wrapped a data key,
+  optionally limited by a :class:`DiscoveryFilter`; it cannot encrypt.
+* The ``MRKAware`` variants treat replicas of a multi-Region key (``key/mrk-...``) as one key.
+
+Importing this module does not import boto3 or botocore; they are imported when the first
+provider, master key or config is built. Providers keep one KMS client per region; pass
+``client_factory=`` to build those clients yourself (timeouts, proxies, ``endpoint_url``), or
+override :meth:`BaseKMSMasterKeyProvider.add_regional_client`.
+"""
+
+from __future__ import annotations
+
+from aws_encryption_sdk.exceptions import (
+    ConfigMismatchError,
+    DecryptKeyError,
+    EncryptKeyError,
+    GenerateKeyError,
+    MalformedArnError,
+    MasterKeyProviderError,
+    UnknownRegionError,
+)
+from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX
+from aws_encryption_sdk.internal.arn import arn_from_str, is_valid_mrk_identifier
+from aws_encryption_sdk.internal.str_ops import to_str
+from aws_encryption_sdk.key_providers._kms_common import (
+    _PROVIDER_ID,
+    KMSClient,
+    _check_mrk_arns_equal,
+    _key_resource_match,
+    _region_from_key_id,
+)
+from aws_encryption_sdk.key_providers._kms_master_key import (
+    KMSMasterKey,
+    KMSMasterKeyConfig,
+    MRKAwareKMSMasterKey,
+    MRKAwareKMSMasterKeyConfig,
+)
+from aws_encryption_sdk.key_providers._kms_providers import (
+    BaseKMSMasterKeyProvider,
+    DiscoveryAwsKmsMasterKeyProvider,
+    DiscoveryFilter,
+    KMSMasterKeyProviderConfig,
+    MRKAwareDiscoveryAwsKmsMasterKeyProvider,
+    MRKAwareStrictAwsKmsMasterKeyProvider,
+    StrictAwsKmsMasterKeyProvider,
+)
+from aws_encryption_sdk.key_providers.base import (
+    MasterKey,
+    MasterKeyConfig,
+    MasterKeyProvider,
+    MasterKeyProviderConfig,
+)
+from aws_encryption_sdk.structures import DataKey, EncryptedDataKey, MasterKeyInfo
+
+__all__ = [
+    "USER_AGENT_SUFFIX",
+    "_PROVIDER_ID",
+    "BaseKMSMasterKeyProvider",
+    "ConfigMismatchError",
+    "DataKey",
+    "DecryptKeyError",
+    "DiscoveryAwsKmsMasterKeyProvider",
+    "DiscoveryFilter",
+    "EncryptKeyError",
+    "EncryptedDataKey",
+    "GenerateKeyError",
+    "KMSClient",
+    "KMSMasterKey",
+    "KMSMasterKeyConfig",
+    "KMSMasterKeyProviderConfig",
+    "MRKAwareDiscoveryAwsKmsMasterKeyProvider",
+    "MRKAwareKMSMasterKey",
+    "MRKAwareKMSMasterKeyConfig",
+    "MRKAwareStrictAwsKmsMasterKeyProvider",
+    "MalformedArnError",
+    "MasterKey",
+    "MasterKeyConfig",
+    "MasterKeyInfo",
+    "MasterKeyProvider",
+    "MasterKeyProviderConfig",
+    "MasterKeyProviderError",
+    "StrictAwsKmsMasterKeyProvider",
+    "UnknownRegionError",
+    "_check_mrk_arns_equal",
+    "_key_resource_match",
+    "_region_from_key_id",
+    "arn_from_str",
+    "is_valid_mrk_identifier",
+    "to_str",
+]
