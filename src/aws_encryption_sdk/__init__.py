@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_encryption_sdk._client import EncryptionSDKClient, EncryptionSDKClientConfig
+from aws_encryption_sdk._inspection import DecryptionResult, UnauthenticatedHeader, read_unauthenticated_header
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
 from aws_encryption_sdk.identifiers import Algorithm, CommitmentPolicy, __version__
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
@@ -20,6 +21,7 @@ __all__ = [
     "AWSEncryptionSDKClientError",
     "Algorithm",
     "CommitmentPolicy",
+    "DecryptionResult",
     "DecryptorConfig",
     "DefaultCryptoMaterialsManager",
     "DiscoveryAwsKmsMasterKeyProvider",
@@ -31,7 +33,9 @@ __all__ = [
     "StreamDecryptor",
     "StreamEncryptor",
     "StrictAwsKmsMasterKeyProvider",
+    "UnauthenticatedHeader",
     "__version__",
+    "read_unauthenticated_header",
 ]
 
 #: Names served from ``key_providers.kms`` on first use, so that importing the SDK does not import boto3.

@@ -12,11 +12,17 @@ from typing import Any, Optional
 import attrs
 
 import aws_encryption_sdk
+from aws_encryption_sdk._inspection import DecryptionResult
 from aws_encryption_sdk.exceptions import SerializationError
 from aws_encryption_sdk.identifiers import CommitmentPolicy
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
 from aws_encryption_sdk.streaming_client import StreamDecryptor, StreamEncryptor
 from aws_encryption_sdk.structures import MessageHeader
+
+
+def _refuse_trailing_bytes(decryptor: StreamDecryptor) -> None:
+    if decryptor._source_has_trailing_bytes():
+        raise SerializationError("The source holds bytes after the end of the message; decrypt one message at a time")
 
 
 def _check_max_encrypted_data_keys(instance: Any, attribute: Any, value: Optional[int]) -> None:
@@ -112,11 +118,23 @@ class EncryptionSDKClient:
         kwargs["signature_policy"] = SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT
         with aws_encryption_sdk.StreamDecryptor(**kwargs) as decryptor:
             plaintext = decryptor.read()
-            if decryptor._source_has_trailing_bytes():
-                raise SerializationError(
-                    "The source holds bytes after the end of the message; decrypt one message at a time"
-                )
+            _refuse_trailing_bytes(decryptor)
         return plaintext, decryptor.header
+
+    def decrypt_with_details(self, **kwargs: Any) -> DecryptionResult:
+        """Decrypt like :meth:`decrypt`, and also say which master key opened the message.
+
+        .. versionadded:: 4.1.0
+
+        :returns: the plaintext, the header and the master key that decrypted the data key
+        :raises AWSEncryptionSDKClientError: when decryption fails
+        """
+        self._set_config_kwargs("decrypt_with_details", kwargs)
+        kwargs["signature_policy"] = SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT
+        with aws_encryption_sdk.StreamDecryptor(**kwargs) as decryptor:
+            plaintext = decryptor.read()
+            _refuse_trailing_bytes(decryptor)
+        return DecryptionResult(plaintext=plaintext, header=decryptor.header, decrypted_by=decryptor.decrypted_by)
 
     def stream(self, **kwargs: Any) -> StreamEncryptor | StreamDecryptor:
         """Return a lazy streaming encryptor or decryptor.

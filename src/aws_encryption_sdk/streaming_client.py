@@ -83,7 +83,7 @@ from aws_encryption_sdk.materials_managers import (
 )
 from aws_encryption_sdk.materials_managers.base import CryptoMaterialsManager
 from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
-from aws_encryption_sdk.structures import MessageHeader
+from aws_encryption_sdk.structures import MasterKeyInfo, MessageHeader
 
 __all__ = ("DecryptorConfig", "EncryptorConfig", "StreamDecryptor", "StreamEncryptor")
 
@@ -588,6 +588,7 @@ class StreamDecryptor(_EncryptionStream):
                 f"{header.frame_length:d} > {config.max_body_length:d}"
             )
         materials = self._decryption_materials(header)
+        self._decrypted_by = materials.data_key.key_provider
         if materials.verification_key is not None:
             self.verifier = Verifier.from_key_bytes(algorithm=algorithm, key_bytes=materials.verification_key)
             self.verifier.update(raw_header)
@@ -612,6 +613,17 @@ class StreamDecryptor(_EncryptionStream):
         self._check_required_context(header)
         self._header = header
         self._opener = FrameOpener(derived_key, header.message_id)
+
+    @property
+    def decrypted_by(self) -> MasterKeyInfo:
+        """The master key (provider id and key info) whose encrypted data key opened this message.
+
+        Reads and authenticates the header first if needed.
+
+        .. versionadded:: 4.1.0
+        """
+        self._prep_if_needed()
+        return self._decrypted_by
 
     def _decryption_materials(self, header: MessageHeader) -> DecryptionMaterials:
         request = DecryptionMaterialsRequest(

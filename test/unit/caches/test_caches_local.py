@@ -67,7 +67,7 @@ def test_repr_shows_the_capacity() -> None:
 
 @pytest.mark.parametrize("capacity", [0, -1])
 def test_capacity_below_one_is_rejected(capacity: int) -> None:
-    with pytest.raises(ValueError, match="^LocalCryptoMaterialsCache capacity cannot be less than 1$"):
+    with pytest.raises(ValueError, match=r"^LocalCryptoMaterialsCache capacity cannot be less than 1$"):
         LocalCryptoMaterialsCache(capacity)
 
 
@@ -78,7 +78,9 @@ def test_capacity_must_be_an_int() -> None:
 
 def test_capacity_cannot_be_modified() -> None:
     cache = LocalCryptoMaterialsCache(10)
-    with pytest.raises(NotSupportedError, match="^capacity may not be modified on LocalCryptoMaterialsCache instances$"):
+    with pytest.raises(
+        NotSupportedError, match=r"^capacity may not be modified on LocalCryptoMaterialsCache instances$"
+    ):
         cache.capacity = 20
     assert cache.capacity == 10
 

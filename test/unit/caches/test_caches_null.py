@@ -12,7 +12,9 @@ from aws_encryption_sdk.identifiers import AlgorithmSuite
 from aws_encryption_sdk.materials_managers import DecryptionMaterials, EncryptionMaterials
 from aws_encryption_sdk.structures import DataKey, MasterKeyInfo
 
-DATA_KEY = DataKey(key_provider=MasterKeyInfo(provider_id="p", key_info=b"k"), data_key=b"\x00" * 32, encrypted_data_key=b"e")
+DATA_KEY = DataKey(
+    key_provider=MasterKeyInfo(provider_id="p", key_info=b"k"), data_key=b"\x00" * 32, encrypted_data_key=b"e"
+)
 ENCRYPTION_MATERIALS = EncryptionMaterials(
     algorithm=AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
     data_encryption_key=DATA_KEY,
@@ -34,7 +36,7 @@ def test_put_encryption_materials_returns_an_entry_that_is_not_kept() -> None:
     assert entry.value is ENCRYPTION_MATERIALS
     assert entry.hints is hints
     assert (entry.messages_encrypted, entry.bytes_encrypted) == (1, 7)
-    with pytest.raises(CacheKeyError, match="^Key not found in cache$"):
+    with pytest.raises(CacheKeyError, match=r"^Key not found in cache$"):
         cache.get_encryption_materials(b"key", 7)
 
 
@@ -42,5 +44,5 @@ def test_put_decryption_materials_returns_an_entry_that_is_not_kept() -> None:
     cache = NullCryptoMaterialsCache()
     entry = cache.put_decryption_materials(b"key", DECRYPTION_MATERIALS)
     assert entry.value is DECRYPTION_MATERIALS
-    with pytest.raises(CacheKeyError, match="^Key not found in cache$"):
+    with pytest.raises(CacheKeyError, match=r"^Key not found in cache$"):
         cache.get_decryption_materials(b"key")

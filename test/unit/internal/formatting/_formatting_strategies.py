@@ -12,7 +12,7 @@ SUITES = list(AlgorithmSuite)
 MAX_FRAME = 2**31 - 1
 
 #: Short text, including characters outside the Basic Multilingual Plane.
-texts = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=12)
+texts = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
 encryption_contexts = st.dictionaries(texts, texts, max_size=5)
 
 encrypted_data_keys = st.builds(
@@ -33,24 +33,30 @@ def message_headers(draw: st.DrawFn, suites: list[AlgorithmSuite] = SUITES) -> M
     suite = draw(st.sampled_from(suites))
     framed = draw(st.booleans())
     frame_length = draw(st.integers(min_value=1, max_value=MAX_FRAME)) if framed else 0
-    common = {
-        "algorithm": suite,
-        "message_id": draw(st.binary(min_size=suite.message_id_length(), max_size=suite.message_id_length())),
-        "encryption_context": draw(encryption_contexts),
-        "encrypted_data_keys": draw(edk_sets),
-        "content_type": ContentType.FRAMED_DATA if framed else ContentType.NO_FRAMING,
-        "frame_length": frame_length,
-    }
+    message_id = draw(st.binary(min_size=suite.message_id_length(), max_size=suite.message_id_length()))
+    encryption_context = draw(encryption_contexts)
+    keys = draw(edk_sets)
+    content_type = ContentType.FRAMED_DATA if framed else ContentType.NO_FRAMING
     if suite.message_format_version == 1:
         return MessageHeader(
             version=SerializationVersion.V1,
+            algorithm=suite,
+            message_id=message_id,
+            encryption_context=encryption_context,
+            encrypted_data_keys=keys,
+            content_type=content_type,
+            frame_length=frame_length,
             type=ObjectType.CUSTOMER_AE_DATA,
             content_aad_length=0,
             header_iv_length=12,
-            **common,
         )
     return MessageHeader(
         version=SerializationVersion.V2,
+        algorithm=suite,
+        message_id=message_id,
+        encryption_context=encryption_context,
+        encrypted_data_keys=keys,
+        content_type=content_type,
+        frame_length=frame_length,
         commitment_key=draw(st.binary(min_size=32, max_size=32)),
-        **common,
     )

@@ -133,7 +133,12 @@ def test_step_3_unknown_suite_is_unknown_identity(message: bytes, offset: int) -
 
 @pytest.mark.parametrize(
     ("message", "offset", "suite"),
-    [(V1, V1_SUITE, b"\x04\x78"), (V1, V1_SUITE, b"\x05\x78"), (V2, V2_SUITE, b"\x01\x78"), (V2, V2_SUITE, b"\x00\x14")],
+    [
+        (V1, V1_SUITE, b"\x04\x78"),
+        (V1, V1_SUITE, b"\x05\x78"),
+        (V2, V2_SUITE, b"\x01\x78"),
+        (V2, V2_SUITE, b"\x00\x14"),
+    ],
     ids=["v1-0478", "v1-0578", "v2-0178", "v2-0014"],
 )
 def test_step_3_suite_of_the_other_format_version_is_rejected(message: bytes, offset: int, suite: bytes) -> None:
@@ -298,7 +303,7 @@ def test_header_keeps_encrypted_data_keys_in_header_order() -> None:
 
 def test_header_of_bytes_input_needs_a_file_like_object() -> None:
     with pytest.raises(AttributeError):
-        deserialize_header(V1)  # type: ignore[arg-type]
+        deserialize_header(bytes(V1))  # type: ignore[arg-type]
 
 
 def test_deserialize_encrypted_data_keys_reads_the_key_section() -> None:
@@ -573,6 +578,8 @@ def test_wrapped_key_of_example_a_splits_and_unwraps_to_the_data_key() -> None:
     assert wrapped.iv == b"\x77" * 12
     assert wrapped.ciphertext == example.edk_ciphertext[:32]
     assert wrapped.tag == example.edk_ciphertext[32:]
+    assert wrapped.iv is not None
+    assert wrapped.tag is not None
     aad = serialize_encryption_context(example.encryption_context)
     assert AESGCM(WRAPPING_KEY).decrypt(wrapped.iv, wrapped.ciphertext + wrapped.tag, aad) == b"\x42" * 32
 

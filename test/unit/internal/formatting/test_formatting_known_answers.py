@@ -207,7 +207,9 @@ def test_non_framed_body_of_example_c_parses_and_reserializes() -> None:
     aad = assemble_content_aad(example.message_id, ContentAADString.NON_FRAMED_STRING_ID, 1, length)
     sealed = AESGCM(example.derived_key).encrypt(iv, example.plaintext, aad)
     rebuilt = (
-        serialize_non_framed_open(header.algorithm, iv, length) + sealed[:-16] + serialize_non_framed_close(sealed[-16:])
+        serialize_non_framed_open(header.algorithm, iv, length)
+        + sealed[:-16]
+        + serialize_non_framed_close(sealed[-16:])
     )
     assert rebuilt == example.message[body_start:]
 

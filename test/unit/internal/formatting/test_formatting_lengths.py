@@ -48,7 +48,10 @@ class FixedSigner:
 
 def make_header(suite: AlgorithmSuite, frame_length: int) -> MessageHeader:
     keys = OrderedSet(
-        [EncryptedDataKey(MasterKeyInfo("provider", b"key-info"), b"ciphertext"), EncryptedDataKey(MasterKeyInfo("p2", b""), b"x")]
+        [
+            EncryptedDataKey(MasterKeyInfo("provider", b"key-info"), b"ciphertext"),
+            EncryptedDataKey(MasterKeyInfo("p2", b""), b"x"),
+        ]
     )
     content_type = ContentType.FRAMED_DATA if frame_length else ContentType.NO_FRAMING
     if suite.message_format_version == 1:

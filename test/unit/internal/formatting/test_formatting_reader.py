@@ -85,7 +85,7 @@ def test_huge_declared_length_with_little_input_allocates_little() -> None:
 
 
 def test_integers_are_big_endian_and_unsigned() -> None:
-    data = bytes.fromhex("ff" "0102" "01020304" "0102030405060708")
+    data = bytes.fromhex("ff0102010203040102030405060708")
     reader = Reader(io.BytesIO(data))
     assert reader.u8("a") == 0xFF
     assert reader.u16("b") == 0x0102

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 from types import SimpleNamespace
+from typing import Any
 
 import attrs
 import pytest
@@ -62,7 +63,7 @@ def edk(provider_id: str, key_info: bytes = b"info", ciphertext: bytes = b"ct") 
     )
 
 
-def header_v1(**changes: object) -> MessageHeader:
+def header_v1(**changes: Any) -> MessageHeader:
     header = MessageHeader(
         version=SerializationVersion.V1,
         algorithm=SUITE_V1,
@@ -78,7 +79,7 @@ def header_v1(**changes: object) -> MessageHeader:
     return attrs.evolve(header, **changes)
 
 
-def header_v2(**changes: object) -> MessageHeader:
+def header_v2(**changes: Any) -> MessageHeader:
     header = MessageHeader(
         version=SerializationVersion.V2,
         algorithm=SUITE_V2,
@@ -345,9 +346,7 @@ def test_raw_master_key_prefix_for_rsa_is_the_key_id() -> None:
 
 def test_wrapped_key_for_aes_reproduces_example_a_encrypted_data_key() -> None:
     example = EXAMPLES["A"]
-    wrapped = EncryptedData(
-        iv=b"\x77" * 12, ciphertext=example.edk_ciphertext[:32], tag=example.edk_ciphertext[32:]
-    )
+    wrapped = EncryptedData(iv=b"\x77" * 12, ciphertext=example.edk_ciphertext[:32], tag=example.edk_ciphertext[32:])
     result = serialize_wrapped_key(
         MasterKeyInfo("static-aes", b"key1"),
         WrappingAlgorithm.AES_256_GCM_IV12_TAG16_NO_PADDING,
