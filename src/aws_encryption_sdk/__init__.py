@@ -39,7 +39,9 @@ __all__ = [
 ]
 
 #: Names served from ``key_providers.kms`` on first use, so that importing the SDK does not import boto3.
-_KMS_NAMES = frozenset({"StrictAwsKmsMasterKeyProvider", "DiscoveryAwsKmsMasterKeyProvider", "KMSMasterKeyProviderConfig"})
+_KMS_NAMES = frozenset(
+    {"StrictAwsKmsMasterKeyProvider", "DiscoveryAwsKmsMasterKeyProvider", "KMSMasterKeyProviderConfig"}
+)
 
 
 def __getattr__(name: str) -> Any:

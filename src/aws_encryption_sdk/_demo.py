@@ -20,9 +20,7 @@ from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
 from aws_encryption_sdk.key_providers.raw import RawMasterKey
 from aws_encryption_sdk.structures import MessageHeader
 
-SAMPLE = (
-    b"The AWS Encryption SDK encrypts this sample so that you can see a round trip without any setup.\n" * 64
-)
+SAMPLE = b"The AWS Encryption SDK encrypts this sample so that you can see a round trip without any setup.\n" * 64
 
 
 def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
@@ -33,10 +31,14 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _key_name(key_info: bytes) -> str:
+    """The readable part of a key info (a raw AES key info continues with binary IV data)."""
+    return key_info.split(bytes(1), 1)[0].decode("utf-8", "replace")
+
+
 def _describe(header: MessageHeader) -> list[str]:
     keys = ", ".join(
-        f"{edk.key_provider.provider_id}/{edk.key_provider.key_info[:16].decode('utf-8', 'replace')}"
-        for edk in header.encrypted_data_keys
+        f"{edk.key_provider.provider_id}/{_key_name(edk.key_provider.key_info)}" for edk in header.encrypted_data_keys
     )
     context = {key: value for key, value in header.encryption_context.items() if key != "aws-crypto-public-key"}
     return [
@@ -72,19 +74,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         encrypted = out_dir / (source.name + ".encrypted")
         decrypted = out_dir / (source.name + ".decrypted")
         context = {"purpose": "main-job", "file": source.name}
-        with source.open("rb") as plain, encrypted.open("wb") as sealed:
-            with client.stream(mode="e", source=plain, key_provider=master_key, encryption_context=context) as encryptor:
-                for chunk in encryptor:
-                    sealed.write(chunk)
-        with encrypted.open("rb") as sealed, decrypted.open("wb") as plain:
-            with client.stream(mode="d", source=sealed, key_provider=master_key) as decryptor:
-                for chunk in decryptor:
-                    plain.write(chunk)
+        with (
+            source.open("rb") as plain,
+            encrypted.open("wb") as sealed,
+            client.stream(mode="e", source=plain, key_provider=master_key, encryption_context=context) as encryptor,
+        ):
+            for chunk in encryptor:
+                sealed.write(chunk)
+        with (
+            encrypted.open("rb") as sealed,
+            decrypted.open("wb") as plain,
+            client.stream(mode="d", source=sealed, key_provider=master_key) as decryptor,
+        ):
+            for chunk in decryptor:
+                plain.write(chunk)
         same = filecmp.cmp(source, decrypted, shallow=False)
         print(f"aws-encryption-sdk {aws_encryption_sdk.__version__}: raw AES-256 key round trip")
-        print(f"encrypted {source} ({source.stat().st_size} bytes) -> {encrypted.name} ({encrypted.stat().st_size} bytes)")
+        print(
+            f"encrypted {source} ({source.stat().st_size} bytes) -> {encrypted.name} ({encrypted.stat().st_size} bytes)"
+        )
         print(*_describe(encryptor.header), sep="\n")
-        print(f"decrypted -> {decrypted.name}: {'identical to the original' if same else 'DIFFERENT FROM THE ORIGINAL'}")
+        print(
+            f"decrypted -> {decrypted.name}: {'identical to the original' if same else 'DIFFERENT FROM THE ORIGINAL'}"
+        )
         ciphertext, _ = client.encrypt(source=b"a byte string", key_provider=master_key)
         plaintext, _ = client.decrypt(source=ciphertext, key_provider=master_key)
         print(f"byte string round trip: {plaintext!r} ({len(ciphertext)} bytes of ciphertext)")

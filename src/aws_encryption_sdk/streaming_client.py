@@ -116,10 +116,12 @@ class _ClientConfig:
     )
     max_encrypted_data_keys: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
     materials_manager: Optional[CryptoMaterialsManager] = attrs.field(
-        default=None, validator=_optional(_instance_of(CryptoMaterialsManager))
+        default=None,
+        validator=_optional(_instance_of(CryptoMaterialsManager)),  # type: ignore[type-abstract]
     )
     key_provider: Optional[MasterKeyProvider] = attrs.field(
-        default=None, validator=_optional(_instance_of(MasterKeyProvider))
+        default=None,
+        validator=_optional(_instance_of(MasterKeyProvider)),  # type: ignore[type-abstract]
     )
     source_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
     line_length: int = attrs.field(default=LINE_LENGTH, validator=_instance_of(int))
@@ -337,12 +339,11 @@ class _EncryptionStream(io.IOBase):
         exc_type: Optional[type[BaseException]],
         exc_value: Optional[BaseException],
         traceback: Optional[TracebackType],
-    ) -> bool:
+    ) -> None:
         try:
             self.close()
         except AWSEncryptionSDKClientError:
             _LOGGER.exception("Error on closing")
-        return False
 
 
 class StreamEncryptor(_EncryptionStream):
@@ -510,9 +511,7 @@ class StreamEncryptor(_EncryptionStream):
         self.output_buffer += serialize_non_framed_open(
             algorithm=algorithm, iv=iv, plaintext_length=length, signer=self.signer
         )
-        aad = assemble_content_aad(
-            self._header.message_id, b"AWSKMSEncryptionClient Single Block", 1, length
-        )
+        aad = assemble_content_aad(self._header.message_id, b"AWSKMSEncryptionClient Single Block", 1, length)
         encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
         remaining = length
         while remaining > 0:
@@ -601,14 +600,11 @@ class StreamDecryptor(_EncryptionStream):
             version=header.version, stream=self._source, algorithm=algorithm, verifier=self.verifier
         )
         derived_key, commitment_key = derive_message_keys(materials.data_key.data_key, algorithm, header.message_id)
-        if algorithm.is_committing():
-            if commitment_key is None or header.commitment_key is None or not hmac.compare_digest(
-                commitment_key, header.commitment_key
-            ):
-                raise MasterKeyProviderError(
-                    "Key commitment validation failed. Key identity does not match the identity asserted in the "
-                    "message. Halting processing of this message."
-                )
+        if algorithm.is_committing() and not hmac.compare_digest(commitment_key or b"", header.commitment_key or b"-"):
+            raise MasterKeyProviderError(
+                "Key commitment validation failed. Key identity does not match the identity asserted in the "
+                "message. Halting processing of this message."
+            )
         validate_header(header=header, header_auth=self.header_auth, raw_header=raw_header, data_key=derived_key)
         self._check_required_context(header)
         self._header = header

@@ -76,7 +76,9 @@ class FrameSealer(_AeadContext):
     :param message_id: the message id from the header
     """
 
-    def seal_frames(self, first_sequence_number: int, plaintext: BytesLike, frame_length: int, final: bool) -> bytearray:
+    def seal_frames(
+        self, first_sequence_number: int, plaintext: BytesLike, frame_length: int, final: bool
+    ) -> bytearray:
         """Encrypt ``plaintext`` as consecutive frames and return their bytes.
 
         :param first_sequence_number: sequence number of the first frame

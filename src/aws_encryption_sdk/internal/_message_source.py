@@ -66,8 +66,7 @@ class MessageSource:
         data = self._take(size)
         if len(data) != size:
             raise SerializationError(
-                f"Unexpected end of message while reading {field}: needed {size} bytes, "
-                f"{size - len(data)} missing"
+                f"Unexpected end of message while reading {field}: needed {size} bytes, {size - len(data)} missing"
             )
         return data
 

@@ -23,7 +23,14 @@ class Arn:
     def to_string(self) -> str:
         """Return the ARN as a string."""
         return ":".join(
-            ["arn", self.partition, self.service, self.region, self.account_id, f"{self.resource_type}/{self.resource_id}"]
+            [
+                "arn",
+                self.partition,
+                self.service,
+                self.region,
+                self.account_id,
+                f"{self.resource_type}/{self.resource_id}",
+            ]
         )
 
     def indicates_multi_region_key(self) -> bool:

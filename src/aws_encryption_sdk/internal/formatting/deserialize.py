@@ -7,7 +7,6 @@ the field. Header fields are checked as soon as they are read, in message order.
 
 from __future__ import annotations
 
-import logging
 import struct
 from typing import Optional, Protocol
 
@@ -32,6 +31,7 @@ from aws_encryption_sdk.identifiers import (
 from aws_encryption_sdk.internal.defaults import MAX_FRAME_SIZE
 from aws_encryption_sdk.internal.formatting._reader import ReadableSource, Reader, Updatable
 from aws_encryption_sdk.internal.formatting.encryption_context import deserialize_encryption_context
+from aws_encryption_sdk.internal.str_ops import to_bytes
 from aws_encryption_sdk.internal.structures import (
     EncryptedData,
     MessageFooter,
@@ -53,8 +53,6 @@ __all__ = [
     "unpack_values",
     "validate_header",
 ]
-
-_LOGGER = logging.getLogger(__name__)
 
 #: First byte of base64 text that encodes a message ("AY..." for version 1, "Ag..." for version 2).
 _BASE64_VERSION_BYTE = ord("A")
@@ -433,6 +431,7 @@ def deserialize_wrapped_key(
     :returns: the IV, ciphertext and tag (IV and tag None for RSA)
     :raises SerializationError: when the key info belongs to another key or is malformed
     """
+    wrapping_key_id = to_bytes(wrapping_key_id)
     key_info = wrapped_encrypted_key.key_provider.key_info
     ciphertext = wrapped_encrypted_key.encrypted_data_key
     if wrapping_algorithm.encryption_type is EncryptionType.ASYMMETRIC:

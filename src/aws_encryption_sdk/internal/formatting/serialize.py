@@ -169,7 +169,7 @@ def serialize_header(header: MessageHeader, signer: Optional[_Signer] = None) ->
     return _feed(signer, data)
 
 
-def serialize_header_auth(  # noqa: PLR0917 - positional order is the original's public API
+def serialize_header_auth(
     version: SerializationVersion,
     algorithm: AlgorithmSuite,
     header: bytes,
@@ -227,7 +227,7 @@ def serialize_non_framed_close(tag: bytes, signer: Optional[_Signer] = None) -> 
     return _feed(signer, bytes(tag))
 
 
-def serialize_frame(  # noqa: PLR0917 - positional order is the original's public API
+def serialize_frame(
     algorithm: AlgorithmSuite,
     plaintext: bytes,
     message_id: bytes,

@@ -30,9 +30,9 @@ class OrderedSet(set[_T]):
             for item in other:
                 self.add(item)
 
-    def discard(self, item: _T) -> None:
+    def discard(self, item: object) -> None:
         super().discard(item)
-        self._order.pop(item, None)
+        self._order.pop(item, None)  # type: ignore[arg-type]
 
     def remove(self, item: _T) -> None:
         super().remove(item)

@@ -584,6 +584,13 @@ def test_wrapped_key_of_example_a_splits_and_unwraps_to_the_data_key() -> None:
     assert AESGCM(WRAPPING_KEY).decrypt(wrapped.iv, wrapped.ciphertext + wrapped.tag, aad) == b"\x42" * 32
 
 
+def test_wrapped_key_accepts_a_str_key_id() -> None:
+    example = EXAMPLES["A"]
+    edk_ = _raw_aes_edk(example.edk_key_info, example.edk_ciphertext)
+    by_str = deserialize_wrapped_key(AES_256, "key1", edk_)  # type: ignore[arg-type]
+    assert by_str == deserialize_wrapped_key(AES_256, b"key1", edk_)
+
+
 def test_wrapped_key_for_rsa_is_the_whole_ciphertext() -> None:
     wrapped = deserialize_wrapped_key(
         WrappingAlgorithm.RSA_OAEP_SHA256_MGF1, b"rsa-key", _raw_aes_edk(b"rsa-key", b"c" * 256)
