@@ -1,0 +1,308 @@
+"""Benchmarks of the AWS Encryption SDK, each figure beside its floor measured in the same run.
+
+Run ``python bench/bench.py --quick`` (about a minute) or without ``--quick`` for every size and
+more runs. Every figure is the median of ``--runs`` runs. The table goes to stdout, the figures to
+``--json`` (default ``bench/results.json``).
+
+Floors:
+
+* throughput: ``AESGCM.encrypt`` over the whole plaintext in one call (the most any framing can do);
+* 1 KiB messages: only the ``cryptography`` calls a message cannot avoid (data key, wrap or
+  unwrap, HKDF extract and expands, header tag, one frame);
+* streaming: MB/s and peak traced memory over the baseline while a file streams through.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
+
+import aws_encryption_sdk
+from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
+from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
+from aws_encryption_sdk.key_providers.raw import RawMasterKey
+
+KIB = 1024
+MIB = 1024 * KIB
+SUITES = {
+    "0x0478": AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+    "0x0578": AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
+    "0x0014": AlgorithmSuite.AES_128_GCM_IV12_TAG16,
+    "0x0078": AlgorithmSuite.AES_256_GCM_IV12_TAG16,
+}
+
+
+def median_seconds(operation: Callable[[], Any], runs: int) -> float:
+    """Median wall time of ``runs`` calls of ``operation``."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        operation()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def aes_key() -> RawMasterKey:
+    return RawMasterKey(
+        provider_id="bench",
+        key_id=b"aes",
+        wrapping_key=WrappingKey(
+            wrapping_algorithm=WrappingAlgorithm.AES_256_GCM_IV12_TAG16_NO_PADDING,
+            wrapping_key=os.urandom(32),
+            wrapping_key_type=EncryptionKeyType.SYMMETRIC,
+        ),
+    )
+
+
+def rsa_key() -> tuple[RawMasterKey, rsa.RSAPrivateKey]:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=4096)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key = RawMasterKey(
+        provider_id="bench",
+        key_id=b"rsa",
+        wrapping_key=WrappingKey(
+            wrapping_algorithm=WrappingAlgorithm.RSA_OAEP_SHA256_MGF1,
+            wrapping_key=pem,
+            wrapping_key_type=EncryptionKeyType.PRIVATE,
+        ),
+    )
+    return key, private
+
+
+def client_for(suite: AlgorithmSuite) -> aws_encryption_sdk.EncryptionSDKClient:
+    policy = (
+        CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+        if suite.is_committing()
+        else CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT
+    )
+    return aws_encryption_sdk.EncryptionSDKClient(commitment_policy=policy)
+
+
+def throughput(sizes: list[int], frames: list[int], runs: int) -> list[dict[str, Any]]:
+    """One-shot encrypt/decrypt MB/s per suite, frame length and size, as a ratio to one-call AES-GCM."""
+    key = aes_key()
+    rows = []
+    for size in sizes:
+        plaintext = os.urandom(size)
+        floor_aead = AESGCM(os.urandom(32))
+        floor = median_seconds(lambda: floor_aead.encrypt(bytes(12), plaintext, None), runs)
+        for suite_name, suite in SUITES.items():
+            client = client_for(suite)
+            for frame_length in frames:
+                ciphertext, _ = client.encrypt(
+                    source=plaintext, key_provider=key, algorithm=suite, frame_length=frame_length
+                )
+                encrypt = median_seconds(
+                    lambda: client.encrypt(
+                        source=plaintext, key_provider=key, algorithm=suite, frame_length=frame_length
+                    ),
+                    runs,
+                )
+                decrypt = median_seconds(lambda: client.decrypt(source=ciphertext, key_provider=key), runs)
+                rows.append(
+                    {
+                        "size": size,
+                        "suite": suite_name,
+                        "frame_length": frame_length,
+                        "encrypt_mb_s": size / encrypt / MIB,
+                        "decrypt_mb_s": size / decrypt / MIB,
+                        "floor_mb_s": size / floor / MIB,
+                        "encrypt_ratio": floor / encrypt,
+                        "decrypt_ratio": floor / decrypt,
+                    }
+                )
+    return rows
+
+
+def _floor_message_aes(wrapping: AESGCM, plaintext: bytes) -> None:
+    data_key = os.urandom(32)
+    message_id = os.urandom(32)
+    wrapping.encrypt(os.urandom(12), data_key, b"")
+    prk = hmac.new(message_id, data_key, hashlib.sha512).digest()
+    key = HKDFExpand(hashes.SHA512(), 32, b"\x04\x78DERIVEKEY").derive(prk)
+    HKDFExpand(hashes.SHA512(), 32, b"COMMITKEY").derive(prk)
+    aead = AESGCM(key)
+    aead.encrypt(bytes(12), b"", b"h" * 200)
+    aead.encrypt(bytes(12), plaintext, b"a" * 80)
+
+
+def small_messages(runs: int, count: int) -> list[dict[str, Any]]:
+    """1 KiB unsigned (0x0478) messages per second with raw AES and raw RSA-4096 keys, vs their floors."""
+    suite = SUITES["0x0478"]
+    client = client_for(suite)
+    plaintext = os.urandom(KIB)
+    rows = []
+    aes = aes_key()
+    rsa_master, rsa_private = rsa_key()
+    rsa_public = rsa_private.public_key()
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    wrapping = AESGCM(os.urandom(32))
+    for name, key in (("raw AES", aes), ("raw RSA-4096", rsa_master)):
+        n = count if name == "raw AES" else max(count // 20, 20)
+        ciphertext, _ = client.encrypt(source=plaintext, key_provider=key, algorithm=suite)
+        wrapped = rsa_public.encrypt(os.urandom(32), oaep)
+
+        def floor_encrypt(name: str = name) -> None:
+            for _ in range(n):
+                if name == "raw AES":
+                    _floor_message_aes(wrapping, plaintext)
+                else:
+                    rsa_public.encrypt(os.urandom(32), oaep)
+                    _floor_message_aes(wrapping, plaintext)
+
+        def floor_decrypt(name: str = name) -> None:
+            for _ in range(n):
+                if name == "raw AES":
+                    _floor_message_aes(wrapping, plaintext)
+                else:
+                    rsa_private.decrypt(wrapped, oaep)
+                    _floor_message_aes(wrapping, plaintext)
+
+        def ours_encrypt(key: RawMasterKey = key) -> None:
+            for _ in range(n):
+                client.encrypt(source=plaintext, key_provider=key, algorithm=suite)
+
+        def ours_decrypt(key: RawMasterKey = key, ciphertext: bytes = ciphertext) -> None:
+            for _ in range(n):
+                client.decrypt(source=ciphertext, key_provider=key)
+
+        for direction, ours, floor in (
+            ("encrypt", ours_encrypt, floor_encrypt),
+            ("decrypt", ours_decrypt, floor_decrypt),
+        ):
+            ours_time = median_seconds(ours, runs)
+            floor_time = median_seconds(floor, runs)
+            rows.append(
+                {
+                    "key": name,
+                    "direction": direction,
+                    "messages_per_s": n / ours_time,
+                    "floor_messages_per_s": n / floor_time,
+                    "ratio": floor_time / ours_time,
+                }
+            )
+    return rows
+
+
+def streaming(size: int, runs: int) -> list[dict[str, Any]]:
+    """Stream a file of ``size`` bytes both ways: MB/s (timed runs) and peak traced memory (one extra run)."""
+    key = aes_key()
+    client = aws_encryption_sdk.EncryptionSDKClient()
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        plain = Path(scratch) / "plain"
+        sealed = Path(scratch) / "sealed"
+        opened = Path(scratch) / "opened"
+        with plain.open("wb") as handle:
+            for _ in range(size // MIB):
+                handle.write(os.urandom(MIB))
+
+        def run(mode: str, source: Path, target: Path) -> None:
+            with (
+                source.open("rb") as reader,
+                target.open("wb") as writer,
+                client.stream(mode=mode, source=reader, key_provider=key, frame_length=64 * KIB) as stream,
+            ):
+                for chunk in stream:
+                    writer.write(chunk)
+
+        for mode, source, target in (("e", plain, sealed), ("d", sealed, opened)):
+            seconds = median_seconds(lambda: run(mode, source, target), runs)
+            tracemalloc.start()
+            baseline = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            run(mode, source, target)
+            peak = tracemalloc.get_traced_memory()[1] - baseline
+            tracemalloc.stop()
+            rows.append(
+                {
+                    "direction": "encrypt" if mode == "e" else "decrypt",
+                    "size": size,
+                    "mb_s": size / seconds / MIB,
+                    "peak_memory_over_baseline_mib": peak / MIB,
+                }
+            )
+        assert plain.read_bytes() == opened.read_bytes()
+    return rows
+
+
+def import_time(runs: int) -> dict[str, Any]:
+    """Seconds to ``import aws_encryption_sdk`` in a fresh interpreter, and whether boto3 came along."""
+    code = (
+        "import sys, time; s = time.perf_counter(); import aws_encryption_sdk; "
+        "print(time.perf_counter() - s, 'boto3' in sys.modules or 'botocore' in sys.modules)"
+    )
+    seconds, loaded = [], False
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        seconds.append(float(out[0]))
+        loaded = loaded or out[1] == "True"
+    return {"seconds": statistics.median(seconds), "boto3_imported": loaded}
+
+
+def _print_table(results: dict[str, Any]) -> None:
+    print("One-shot throughput (MB/s; ratio to one-call AES-GCM in the same run)")
+    print(f"{'size':>9} {'suite':>7} {'frame':>8} {'encrypt':>9} {'ratio':>6} {'decrypt':>9} {'ratio':>6} {'floor':>8}")
+    for row in results["throughput"]:
+        print(
+            f"{row['size']:>9} {row['suite']:>7} {row['frame_length']:>8} {row['encrypt_mb_s']:>9.1f} "
+            f"{row['encrypt_ratio']:>6.2f} {row['decrypt_mb_s']:>9.1f} {row['decrypt_ratio']:>6.2f} "
+            f"{row['floor_mb_s']:>8.1f}"
+        )
+    print("\n1 KiB messages, suite 0x0478 (messages/s; ratio to the minimal cryptography floor)")
+    for row in results["small_messages"]:
+        print(
+            f"{row['key']:>13} {row['direction']:>8} {row['messages_per_s']:>9.0f} "
+            f"floor {row['floor_messages_per_s']:>9.0f} ratio {row['ratio']:.2f}"
+        )
+    print("\nStreaming a file (frame length 64 KiB, default suite)")
+    for row in results["streaming"]:
+        print(
+            f"{row['direction']:>8} {row['size'] // MIB} MiB: {row['mb_s']:.1f} MB/s, "
+            f"peak memory over baseline {row['peak_memory_over_baseline_mib']:.2f} MiB"
+        )
+    imp = results["import"]
+    print(f"\nimport aws_encryption_sdk: {imp['seconds']:.3f} s, boto3 imported: {imp['boto3_imported']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer sizes: about a minute")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
+    parser.add_argument("--json", type=Path, default=Path(__file__).with_name("results.json"))
+    args = parser.parse_args()
+    sizes = [KIB, MIB, 64 * MIB]
+    results = {
+        "python": sys.version.split()[0],
+        "runs": args.runs,
+        "throughput": throughput(sizes, [4 * KIB, MIB], args.runs),
+        "small_messages": small_messages(args.runs, 200 if args.quick else 1000),
+        "streaming": streaming(64 * MIB if args.quick else 256 * MIB, 1 if args.quick else args.runs),
+        "import": import_time(args.runs),
+    }
+    _print_table(results)
+    args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""Encrypt/decrypt rules of the four KMS providers, called directly, against moto (Stubber for MRK replicas)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import pytest
+from _moto_kms import ALGORITHM, OTHER_ACCOUNT_ID, MotoKms
+from botocore.stub import Stubber
+
+from aws_encryption_sdk.exceptions import DecryptKeyError, MasterKeyProviderError
+from aws_encryption_sdk.key_providers.kms import (
+    DiscoveryAwsKmsMasterKeyProvider,
+    DiscoveryFilter,
+    KMSMasterKey,
+    MRKAwareDiscoveryAwsKmsMasterKeyProvider,
+    MRKAwareKMSMasterKey,
+    MRKAwareStrictAwsKmsMasterKeyProvider,
+    StrictAwsKmsMasterKeyProvider,
+)
+from aws_encryption_sdk.structures import DataKey, EncryptedDataKey, MasterKeyInfo
+
+CONTEXT = {"purpose": "provider-test"}
+MRK_EAST = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd"
+MRK_WEST = "arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd"
+
+
+def _edk(data_key: DataKey | EncryptedDataKey) -> EncryptedDataKey:
+    return EncryptedDataKey(key_provider=data_key.key_provider, encrypted_data_key=data_key.encrypted_data_key)
+
+
+def _forged_edk(key_info: bytes | str, ciphertext: bytes = b"blob") -> EncryptedDataKey:
+    return EncryptedDataKey(key_provider=MasterKeyInfo("aws-kms", key_info), encrypted_data_key=ciphertext)
+
+
+def _wrap(provider: Any, context: dict[str, str] = CONTEXT) -> tuple[DataKey, list[EncryptedDataKey]]:
+    """Do what the default CMM does: the primary generates, every other key encrypts."""
+    primary, master_keys = provider.master_keys_for_encryption(context, None)
+    data_key = primary.generate_data_key(ALGORITHM, context)
+    edks = [_edk(data_key)] + [key.encrypt_data_key(data_key, ALGORITHM, context) for key in master_keys[1:]]
+    return data_key, edks
+
+
+def _factory(clients: dict[str, Any]) -> Callable[[str], Any]:
+    def factory(region_name: str) -> Any:
+        return clients[region_name]
+
+    return factory
+
+
+# Strict --------------------------------------------------------------------------------------------------
+
+
+def test_strict_provider_encrypts_with_every_key_and_the_first_generates(moto: MotoKms) -> None:
+    arns = [moto.create_key("us-east-1"), moto.create_key("us-west-2"), moto.create_key("us-east-1")]
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=arns)
+
+    primary, master_keys = provider.master_keys_for_encryption(CONTEXT, None)
+    data_key, edks = _wrap(provider)
+
+    assert primary is master_keys[0]
+    assert [key.key_id.decode() for key in master_keys] == arns
+    assert [edk.key_provider.key_info.decode() for edk in edks] == arns
+    for edk in edks:
+        assert provider.decrypt_data_key(edk, ALGORITHM, CONTEXT).data_key == data_key.data_key
+
+
+def test_strict_provider_only_decrypts_with_configured_keys(moto: MotoKms) -> None:
+    ours = moto.create_key()
+    theirs = moto.create_key()
+    _, their_edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[theirs]))
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[ours])
+
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+        provider.decrypt_data_key_from_list(their_edks, ALGORITHM, CONTEXT)
+
+
+def test_strict_provider_configured_with_an_alias_encrypts_but_cannot_decrypt(moto: MotoKms) -> None:
+    moto.create_key(alias="alias/mine")
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=["alias/mine"], region_names=["us-east-1"])
+
+    _, edks = _wrap(provider)
+
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+        provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+
+
+def test_strict_provider_skips_a_foreign_edk_and_decrypts_the_next(moto: MotoKms) -> None:
+    ours = moto.create_key()
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[moto.create_key(), ours]))
+
+    decrypted = StrictAwsKmsMasterKeyProvider(key_ids=[ours]).decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+
+    assert decrypted.data_key == data_key.data_key
+
+
+# Discovery -------------------------------------------------------------------------------------------------
+
+
+def test_discovery_provider_cannot_encrypt(moto: MotoKms) -> None:
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+
+    with pytest.raises(MasterKeyProviderError, match="No Master Keys available from Master Key Provider"):
+        provider.master_keys_for_encryption(CONTEXT, None)
+
+
+def test_discovery_provider_decrypts_any_key_with_the_client_of_its_region(moto: MotoKms) -> None:
+    arn = moto.create_key("eu-west-1")
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = DiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"])
+
+    decrypted = provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+
+    assert decrypted.data_key == data_key.data_key
+    master_key = provider.master_key_for_decrypt(arn)
+    assert isinstance(master_key, KMSMasterKey)
+    assert master_key.config.client is provider._regional_clients["eu-west-1"]
+    assert master_key.config.client.meta.region_name == "eu-west-1"
+
+
+def test_discovery_filter_allows_its_accounts(moto: MotoKms) -> None:
+    arn = moto.create_key()
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = DiscoveryAwsKmsMasterKeyProvider(
+        discovery_filter=DiscoveryFilter(account_ids=["000000000000", moto.account_id], partition="aws")
+    )
+
+    assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
+
+
+@pytest.mark.parametrize(
+    "discovery_filter",
+    [
+        DiscoveryFilter(account_ids=[OTHER_ACCOUNT_ID], partition="aws"),
+        DiscoveryFilter(account_ids=["123456789012"], partition="aws-cn"),
+    ],
+)
+def test_discovery_filter_rejection_is_a_skippable_decrypt_key_error(
+    moto: MotoKms, discovery_filter: DiscoveryFilter
+) -> None:
+    arn = moto.create_key()
+    _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = DiscoveryAwsKmsMasterKeyProvider(discovery_filter=discovery_filter)
+
+    with pytest.raises(DecryptKeyError) as single:
+        provider.master_key_for_decrypt(arn)
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key") as from_list:
+        provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+
+    assert f"Key {arn.encode()!r} not allowed by this Master Key Provider" in str(single.value)
+    assert "outside the discovery filter" in str(single.value)
+    assert "not allowed by this Master Key Provider" in str(from_list.value)
+    assert provider._regional_clients == {}  # no client was even built for the refused key
+
+
+@pytest.mark.parametrize("foreign_first", [True, False])
+def test_discovery_filter_skips_foreign_edks_in_either_order(moto: MotoKms, foreign_first: bool) -> None:
+    # DECISIONS #6: a refused EDK is skipped; the outcome does not depend on the order.
+    ours = moto.create_key("us-east-1")
+    foreign = moto.create_key("us-west-2", account_id=OTHER_ACCOUNT_ID)
+    clients = {"us-east-1": moto.client("us-east-1"), "us-west-2": moto.client("us-west-2", OTHER_ACCOUNT_ID)}
+    key_ids = [foreign, ours] if foreign_first else [ours, foreign]
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=key_ids, client_factory=_factory(clients)))
+    provider = DiscoveryAwsKmsMasterKeyProvider(
+        discovery_filter=DiscoveryFilter(account_ids=[moto.account_id], partition="aws")
+    )
+
+    assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
+
+
+def test_discovery_provider_add_master_key_outside_the_filter_is_a_master_key_provider_error(moto: MotoKms) -> None:
+    provider = DiscoveryAwsKmsMasterKeyProvider(
+        discovery_filter=DiscoveryFilter(account_ids=[OTHER_ACCOUNT_ID], partition="aws")
+    )
+
+    with pytest.raises(MasterKeyProviderError, match="not allowed by this Master Key Provider"):
+        provider.add_master_key(moto.create_key())
+
+
+def test_discovery_provider_can_encrypt_with_keys_added_by_hand(moto: MotoKms) -> None:
+    arn = moto.create_key()
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+    provider.add_master_key(arn)
+
+    data_key, edks = _wrap(provider)
+
+    assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
+
+
+@pytest.mark.parametrize(
+    "key_info",
+    [
+        b"not-an-arn",
+        b"arn:aws:kms:us-east-1:123456789012",
+        b"arn:aws:s3:us-east-1:123456789012:key/abc",
+        b"\xff\xfe\xfd",
+        b"arn:aws:kms:us-east-1:123456789012:alias/mine",
+    ],
+)
+@pytest.mark.parametrize(
+    "provider_factory",
+    [
+        lambda: DiscoveryAwsKmsMasterKeyProvider(),
+        lambda: DiscoveryAwsKmsMasterKeyProvider(
+            discovery_filter=DiscoveryFilter(account_ids=["123456789012"], partition="aws")
+        ),
+        lambda: MRKAwareDiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"]),
+        lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[MRK_EAST]),
+        lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=["mrk-1234abcd"], region_names=["us-east-1"]),
+    ],
+)
+def test_edk_whose_key_info_is_not_a_key_arn_is_skipped_not_fatal(
+    moto: MotoKms, key_info: bytes, provider_factory: Callable[[], Any]
+) -> None:
+    arn = moto.create_key()
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = provider_factory()
+    if isinstance(provider, MRKAwareStrictAwsKmsMasterKeyProvider):
+        provider.add_master_key(arn)  # a key that can decrypt the real EDK
+
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+        provider.decrypt_data_key_from_list([_forged_edk(key_info)], ALGORITHM, CONTEXT)
+    decrypted = provider.decrypt_data_key_from_list([_forged_edk(key_info), *edks], ALGORITHM, CONTEXT)
+
+    assert decrypted.data_key == data_key.data_key
+
+
+# MRK-aware strict ---------------------------------------------------------------------------------------
+
+
+def test_mrk_strict_provider_decrypts_a_replica_edk_in_the_configured_region(moto: MotoKms) -> None:
+    primary, replica = moto.create_mrk("us-east-1", "us-west-2")
+    # moto cannot decrypt an MRK ciphertext in another region, so the configured region is stubbed.
+    _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[replica]))
+    east = boto3.client("kms", region_name="us-east-1")
+    stubber = Stubber(east)
+    stubber.add_response(
+        "decrypt",
+        {"KeyId": primary, "Plaintext": b"k" * 32},
+        {"CiphertextBlob": edks[0].encrypted_data_key, "KeyId": primary, "EncryptionContext": CONTEXT},
+    )
+    provider = MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[primary], client_factory=_factory({"us-east-1": east}))
+
+    with stubber:
+        data_key = provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+        stubber.assert_no_pending_responses()
+
+    assert data_key.data_key == b"k" * 32
+    assert data_key.key_provider == MasterKeyInfo("aws-kms", primary)
+
+
+def test_plain_strict_provider_does_not_decrypt_a_replica_edk(moto: MotoKms) -> None:
+    primary, replica = moto.create_mrk("us-east-1", "us-west-2")
+    _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[replica]))
+
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+        StrictAwsKmsMasterKeyProvider(key_ids=[primary]).decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+
+
+def test_mrk_strict_provider_round_trips_in_one_region_with_moto(moto: MotoKms) -> None:
+    primary, _ = moto.create_mrk()
+    provider = MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[primary])
+
+    data_key, edks = _wrap(provider)
+
+    assert all(isinstance(key, MRKAwareKMSMasterKey) for key in provider._members)
+    assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
+
+
+def test_mrk_strict_provider_does_not_decrypt_another_multi_region_key(moto: MotoKms) -> None:
+    _, other_replica = moto.create_mrk()
+    primary, _ = moto.create_mrk()
+    _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[other_replica]))
+
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+        MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[primary]).decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+
+
+# MRK-aware discovery -----------------------------------------------------------------------------------
+
+
+def test_mrk_discovery_provider_decrypts_a_multi_region_key_in_the_discovery_region() -> None:
+    west = boto3.client("kms", region_name="us-west-2")
+    stubber = Stubber(west)
+    stubber.add_response(
+        "decrypt",
+        {"KeyId": MRK_WEST, "Plaintext": b"k" * 32},
+        {"CiphertextBlob": b"blob", "KeyId": MRK_WEST, "EncryptionContext": CONTEXT},
+    )
+    provider = MRKAwareDiscoveryAwsKmsMasterKeyProvider(discovery_region="us-west-2", region_names=["eu-west-1"])
+    provider._regional_clients["us-west-2"] = west
+
+    with stubber:
+        data_key = provider.decrypt_data_key_from_list([_forged_edk(MRK_EAST)], ALGORITHM, CONTEXT)
+        stubber.assert_no_pending_responses()
+
+    assert data_key.data_key == b"k" * 32
+    assert set(provider._regional_clients) == {"us-west-2"}
+    master_key = provider.master_key_for_decrypt(MRK_EAST)
+    assert isinstance(master_key, MRKAwareKMSMasterKey)
+    assert master_key.key_id == MRK_WEST.encode()
+
+
+def test_mrk_discovery_provider_uses_other_keys_in_their_own_region(moto: MotoKms) -> None:
+    arn = moto.create_key("eu-west-1")
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = MRKAwareDiscoveryAwsKmsMasterKeyProvider(discovery_region="us-west-2")
+
+    assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
+    assert set(provider._regional_clients) == {"eu-west-1"}
+
+
+def test_mrk_discovery_provider_applies_the_discovery_filter(moto: MotoKms) -> None:
+    provider = MRKAwareDiscoveryAwsKmsMasterKeyProvider(
+        discovery_region="us-west-2",
+        discovery_filter=DiscoveryFilter(account_ids=[OTHER_ACCOUNT_ID], partition="aws"),
+    )
+
+    with pytest.raises(DecryptKeyError, match="not allowed by this Master Key Provider") as excinfo:
+        provider.decrypt_data_key_from_list([_forged_edk(MRK_EAST)], ALGORITHM, CONTEXT)
+
+    assert provider._regional_clients == {}
+    assert "123456789012" in str(excinfo.value)
+
+
+def test_mrk_discovery_provider_cannot_encrypt(moto: MotoKms) -> None:
+    provider = MRKAwareDiscoveryAwsKmsMasterKeyProvider(discovery_region="us-west-2")
+
+    with pytest.raises(MasterKeyProviderError):
+        provider.master_keys_for_encryption(CONTEXT, None)
