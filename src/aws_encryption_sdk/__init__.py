@@ -11,15 +11,19 @@ from typing import Any
 
 from aws_encryption_sdk._client import EncryptionSDKClient, EncryptionSDKClientConfig
 from aws_encryption_sdk._inspection import DecryptionResult, UnauthenticatedHeader, read_unauthenticated_header
+from aws_encryption_sdk.caches.local import LocalCryptoMaterialsCache
+from aws_encryption_sdk.caches.null import NullCryptoMaterialsCache
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
 from aws_encryption_sdk.identifiers import Algorithm, CommitmentPolicy, __version__
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
+from aws_encryption_sdk.materials_managers.caching import CachingCryptoMaterialsManager
 from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
 from aws_encryption_sdk.streaming_client import DecryptorConfig, EncryptorConfig, StreamDecryptor, StreamEncryptor
 
 __all__ = [
     "AWSEncryptionSDKClientError",
     "Algorithm",
+    "CachingCryptoMaterialsManager",
     "CommitmentPolicy",
     "DecryptionResult",
     "DecryptorConfig",
@@ -29,6 +33,8 @@ __all__ = [
     "EncryptionSDKClientConfig",
     "EncryptorConfig",
     "KMSMasterKeyProviderConfig",
+    "LocalCryptoMaterialsCache",
+    "NullCryptoMaterialsCache",
     "SignaturePolicy",
     "StreamDecryptor",
     "StreamEncryptor",

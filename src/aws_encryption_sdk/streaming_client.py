@@ -263,17 +263,32 @@ class _EncryptionStream(io.IOBase):
             raise ValueError("I/O operation on closed file")
         if b == 0:
             return b""
-        want = -1 if b is None or b < 0 else b
         self._prep_if_needed()
-        self._run(self._read_bytes, want)
-        if want < 0 or want >= len(self.output_buffer):
-            output = bytes(self.output_buffer)
-            self.output_buffer.clear()
+        if b is None or b < 0:
+            output = b"".join(self._drain())
         else:
-            output = bytes(self.output_buffer[:want])
-            del self.output_buffer[:want]
+            self._run(self._read_bytes, b)
+            output = bytes(self.output_buffer[:b])
+            del self.output_buffer[:b]
         self.bytes_read += len(output)
         return output
+
+    def _drain(self) -> list[bytearray]:
+        """Process the rest of the message; return all pending output, in order, without copying it."""
+        pieces = [self.output_buffer]
+        self.output_buffer = bytearray()
+        while self._state is _State.BODY:
+            self._run(self._read_bytes, _BATCH_BYTES)
+            pieces.append(self.output_buffer)
+            self.output_buffer = bytearray()
+        return pieces
+
+    def _emit(self, data: bytearray) -> None:
+        """Queue output (taking ownership of ``data``, which the caller must not touch again)."""
+        if self.output_buffer:
+            self.output_buffer += data
+        else:
+            self.output_buffer = data
 
     def readline(self) -> bytes:  # type: ignore[override]
         """Read the next chunk of ``line_length`` bytes (not newline-delimited)."""
@@ -423,6 +438,7 @@ class StreamEncryptor(_EncryptionStream):
             signer=self.signer,
         )
         self._sealer = FrameSealer(derived_key, new_message_id)
+        self._plaintext_source = MessageSource(self.source_stream)
         self._state = _State.BODY
 
     def _check_materials(self, materials: EncryptionMaterials) -> None:
@@ -482,21 +498,23 @@ class StreamEncryptor(_EncryptionStream):
 
     def _encrypt_frames(self, b: int) -> None:
         frame_length = self.config.frame_length
-        out = self.output_buffer
-        while self._state is _State.BODY and (b < 0 or len(out) < b):
-            wanted = _BATCH_BYTES if b < 0 else b - len(out)
-            frames = max(1, math.ceil(wanted / frame_length))
-            plaintext = self.source_stream.read(frames * frame_length)
+        while self._state is _State.BODY and len(self.output_buffer) < b:
+            frames = max(1, math.ceil((b - len(self.output_buffer)) / frame_length))
+            plaintext = self._plaintext_source.read_up_to(frames * frame_length)
             self._count_plaintext(len(plaintext))
             final = len(plaintext) < frames * frame_length
             sealed = self._sealer.seal_frames(self.sequence_number, plaintext, frame_length, final)
             self.sequence_number += len(plaintext) // frame_length
             if self.signer is not None:
                 self.signer.update(sealed)
-            out += sealed
+            self._emit(sealed)
             if final:
-                self._state = _State.DONE
-                out += serialize_footer(self.signer)
+                self._finish()
+
+    def _finish(self) -> None:
+        self.output_buffer += serialize_footer(self.signer)
+        self._plaintext_source.release()
+        self._state = _State.DONE
 
     def _encrypt_non_framed(self) -> None:
         algorithm = self._encryption_materials.algorithm
@@ -505,6 +523,7 @@ class StreamEncryptor(_EncryptionStream):
         if length is None:
             plaintext = self.source_stream.read()
             length = len(plaintext)
+        source = self._plaintext_source
         if length > MAX_NON_FRAMED_SIZE:
             raise SerializationError("Source too large for non-framed message")
         iv = frame_iv(1)
@@ -515,7 +534,7 @@ class StreamEncryptor(_EncryptionStream):
         encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
         remaining = length
         while remaining > 0:
-            chunk = plaintext if plaintext is not None else self.source_stream.read(min(_BATCH_BYTES, remaining))
+            chunk = plaintext if plaintext is not None else source.read_up_to(min(_BATCH_BYTES, remaining))
             plaintext = None
             if not chunk:
                 raise SerializationError(
@@ -532,8 +551,7 @@ class StreamEncryptor(_EncryptionStream):
             self.signer.update(final_block)
         self.output_buffer += final_block
         self.output_buffer += serialize_non_framed_close(tag=encryptor.tag, signer=self.signer)
-        self.output_buffer += serialize_footer(self.signer)
-        self._state = _State.DONE
+        self._finish()
 
     def close(self) -> None:
         """Close the stream (the source is left open)."""
@@ -664,9 +682,8 @@ class StreamDecryptor(_EncryptionStream):
             self._decrypt_frames(b)
 
     def _decrypt_frames(self, b: int) -> None:
-        out = self.output_buffer
         frame_length = self._header.frame_length
-        while self._state is _State.BODY and (b < 0 or len(out) < b):
+        while self._state is _State.BODY and len(self.output_buffer) < b:
             if not self._decrypt_buffered_frames(b, frame_length):
                 self._decrypt_one_frame(frame_length)
 
@@ -676,8 +693,7 @@ class StreamDecryptor(_EncryptionStream):
         if data is None:
             return False
         with data:
-            wanted = -1 if b < 0 else b - len(self.output_buffer)
-            max_frames = max(1, math.ceil(wanted / frame_length)) if wanted > 0 else len(data)
+            max_frames = max(1, math.ceil((b - len(self.output_buffer)) / max(frame_length, 1)))
             plaintext, used = self._opener.open_regular_frames(
                 data, self.last_sequence_number + 1, frame_length, max_frames
             )
@@ -685,7 +701,7 @@ class StreamDecryptor(_EncryptionStream):
             return False
         self._source.skip(used)
         self.last_sequence_number += used // (frame_length + REGULAR_FRAME_OVERHEAD)
-        self.output_buffer += plaintext
+        self._emit(plaintext)
         return True
 
     def _decrypt_one_frame(self, frame_length: int) -> None:

@@ -95,13 +95,18 @@ class FrameSealer(_AeadContext):
         stride = frame_length + REGULAR_FRAME_OVERHEAD
         out = bytearray(full_frames * stride + (FINAL_FRAME_OVERHEAD + remainder if final else 0))
         encrypt_into = self._aead.encrypt_into
+        pack_prefix = _FRAME_PREFIX.pack_into
+        pack_u32 = _U32.pack_into
+        iv, aad = self._frame_iv_and_aad(first_sequence_number, frame_length, False)
+        aad_sequence_at = self._frame_seq_at
         with memoryview(out) as target, memoryview(plaintext) as source:
             for index in range(full_frames):
                 sequence_number = first_sequence_number + index
                 offset = index * stride
-                _FRAME_PREFIX.pack_into(out, offset, sequence_number, sequence_number)
-                iv, aad = self._frame_iv_and_aad(sequence_number, frame_length, False)
                 start = index * frame_length
+                pack_prefix(out, offset, sequence_number, sequence_number)
+                pack_u32(iv, 8, sequence_number)
+                pack_u32(aad, aad_sequence_at, sequence_number)
                 encrypt_into(iv, source[start : start + frame_length], aad, target[offset + 16 : offset + stride])
             if final:
                 sequence_number = first_sequence_number + full_frames
@@ -167,16 +172,22 @@ class FrameOpener(_AeadContext):
         count = min(max_frames, len(data) // stride)
         out = bytearray(count * frame_length)
         decrypt_into = self._aead.decrypt_into
+        unpack_u32 = _U32.unpack_from
+        pack_u32 = _U32.pack_into
+        iv, aad = self._frame_iv_and_aad(next_sequence_number, frame_length, False)
+        aad_sequence_at = self._frame_seq_at
         done = 0
         with memoryview(out) as target:
             for index in range(count):
                 offset = index * stride
-                if data[offset : offset + 4] == FINAL_FRAME_MARKER:
-                    break
                 sequence_number = next_sequence_number + index
-                if _U32.unpack_from(data, offset)[0] != sequence_number:
+                stored = unpack_u32(data, offset)[0]
+                if stored != sequence_number or stored == 0xFFFFFFFF:
+                    if stored == 0xFFFFFFFF:
+                        break
                     raise SerializationError("Malformed message: frames out of order")
-                iv, aad = self._frame_iv_and_aad(sequence_number, frame_length, False)
+                pack_u32(iv, 8, sequence_number)
+                pack_u32(aad, aad_sequence_at, sequence_number)
                 if data[offset + 4 : offset + 16] != iv:
                     raise _iv_mismatch(sequence_number, data[offset + 4 : offset + 16])
                 try:

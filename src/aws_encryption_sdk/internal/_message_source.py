@@ -56,6 +56,10 @@ class MessageSource:
         data = self._take(size)
         return bytes(data)
 
+    def read_up_to(self, size: int) -> Union[bytes, memoryview]:
+        """Read ``size`` bytes, fewer only at the end of the source (a view, without copying, in memory)."""
+        return self._take(size)
+
     def read_exact(self, size: int, field: str) -> Union[bytes, memoryview]:
         """Read exactly ``size`` bytes.
 

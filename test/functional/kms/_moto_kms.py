@@ -50,3 +50,8 @@ class MotoKms:
         metadata = client.create_key(MultiRegion=True)["KeyMetadata"]
         replica = client.replicate_key(KeyId=metadata["KeyId"], ReplicaRegion=replica_region)
         return metadata["Arn"], replica["ReplicaKeyMetadata"]["Arn"]
+
+
+def client_of(master_key: Any) -> Any:
+    """Return the boto3 client a KMS master key calls (typed loosely, to reach ``meta``)."""
+    return master_key.config.client

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from _moto_kms import ALGORITHM, MotoKms
+from _moto_kms import ALGORITHM, MotoKms, client_of
 from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
 from botocore.stub import Stubber
 
@@ -344,14 +344,14 @@ def test_decrypt_skips_edk_key_info_that_is_not_a_key_arn_without_calling_kms(
 def test_default_client_uses_the_key_arn_region_and_the_sdk_user_agent(default_region: str) -> None:
     master_key = KMSMasterKey(key_id="arn:aws:kms:eu-central-1:123456789012:key/abc")
 
-    assert master_key.config.client.meta.region_name == "eu-central-1"
-    assert master_key.config.client.meta.config.user_agent_extra == USER_AGENT_SUFFIX
+    assert client_of(master_key).meta.region_name == "eu-central-1"
+    assert client_of(master_key).meta.config.user_agent_extra == USER_AGENT_SUFFIX
 
 
 def test_default_client_for_a_bare_key_id_uses_the_default_region(default_region: str) -> None:
     master_key = KMSMasterKey(key_id="alias/mine")
 
-    assert master_key.config.client.meta.region_name == default_region
+    assert client_of(master_key).meta.region_name == default_region
 
 
 def test_default_client_for_a_bare_key_id_without_any_region_fails_like_boto3() -> None:
@@ -361,7 +361,7 @@ def test_default_client_for_a_bare_key_id_without_any_region_fails_like_boto3() 
 
 def test_config_requires_a_botocore_client() -> None:
     with pytest.raises(TypeError, match="client"):
-        KMSMasterKeyConfig(key_id=KEY_ARN, client=object())
+        KMSMasterKeyConfig(key_id=KEY_ARN, client=object())  # type: ignore[arg-type]
 
 
 def test_mrk_config_requires_a_client() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
+from _moto_kms import client_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -198,7 +199,7 @@ def test_provider_config_fields_keep_the_original_positional_order() -> None:
 
 def test_client_factory_is_keyword_only() -> None:
     with pytest.raises(TypeError):
-        KMSMasterKeyProviderConfig(botocore.session.Session(), (), (), (), None, None, lambda region: None)  # type: ignore[misc]
+        KMSMasterKeyProviderConfig(botocore.session.Session(), (), (), (), None, None, boto3.client)  # type: ignore[call-arg]
 
 
 def test_discovery_filter_converts_account_ids_to_a_tuple() -> None:
@@ -257,7 +258,7 @@ def test_provider_classes_expose_the_original_class_attributes() -> None:
 
 def test_base_provider_is_abstract() -> None:
     with pytest.raises(TypeError, match="abstract"):
-        BaseKMSMasterKeyProvider()
+        BaseKMSMasterKeyProvider()  # type: ignore[abstract]
 
 
 # Regions ------------------------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ def test_bare_key_id_without_any_region_is_an_unknown_region_error() -> None:
 def test_bare_key_id_uses_the_default_region_client() -> None:
     provider = StrictAwsKmsMasterKeyProvider(key_ids=["alias/mine"], region_names=["eu-west-1"])
 
-    assert provider.master_key("alias/mine").config.client.meta.region_name == "eu-west-1"
+    assert client_of(provider.master_key("alias/mine")).meta.region_name == "eu-west-1"
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,17 @@ def test_expired_entry_is_a_miss_and_is_removed() -> None:
         cache.remove(entry)
 
 
+def test_expired_entry_is_a_miss_even_before_opportunistic_eviction_reaches_it() -> None:
+    cache = LocalCryptoMaterialsCache(50)
+    for i in range(20):
+        cache.put_decryption_materials(bytes([i]), _decryption_materials())
+    entry = cache.put_encryption_materials(b"key", _encryption_materials(), 1, _short_lived(0.01))
+    time.sleep(0.03)
+    with pytest.raises(CacheKeyError, match=NOT_FOUND):
+        cache.get_encryption_materials(b"key", 1)
+    assert entry.valid is False
+
+
 def test_expired_entries_are_evicted_opportunistically_by_other_operations() -> None:
     cache = LocalCryptoMaterialsCache(5)
     expired = cache.put_encryption_materials(b"old", _encryption_materials(), 1, _short_lived(0.01))

@@ -291,7 +291,7 @@ def test_max_messages_encrypted_two_gives_three_data_keys_for_five_messages() ->
 
 @pytest.mark.parametrize(
     ("lengths", "backing_calls"),
-    [([50, 50], 1), ([50, 50, 1], 2), ([60, 60, 60], 3), ([100], 1), ([100, 100], 2), ([0, 0, 0], 1)],
+    [([50, 50], 1), ([50, 50, 1], 2), ([60, 60, 60], 3), ([100], 1), ([100, 100], 2), ([0, 0, 0], 1), ([100, 0], 2)],
 )
 def test_max_bytes_encrypted_limits_the_bytes_per_data_key(lengths: list[int], backing_calls: int) -> None:
     backing = CountingCMM()

@@ -11,7 +11,6 @@ import base64
 import binascii
 
 from cryptography.exceptions import (
-    AlreadyFinalized,
     InvalidSignature,
     UnsupportedAlgorithm,
 )
@@ -27,6 +26,7 @@ from aws_encryption_sdk.exceptions import (
 )
 from aws_encryption_sdk.identifiers import AlgorithmSuite
 from aws_encryption_sdk.internal._types import BytesLike
+from aws_encryption_sdk.internal.crypto._message_digest import MessageDigest
 from aws_encryption_sdk.internal.crypto.elliptic_curve import (
     _ecc_encode_compressed_point,
     _ecc_public_key_from_compressed_point,
@@ -69,7 +69,8 @@ class _PrehashingAuthenticator:
         self.algorithm = algorithm
         hash_type = _signing_hash(algorithm)
         self._signature_type = ec.ECDSA(Prehashed(hash_type()))
-        self._hasher = hashes.Hash(hash_type())
+        self._hasher = MessageDigest(hash_type().name)
+        self._finished = False
 
     def update(self, data: BytesLike) -> None:
         """Add message bytes to the running hash.
@@ -77,20 +78,19 @@ class _PrehashingAuthenticator:
         :param data: the next message bytes
         :raises ActionNotAllowedError: when called after the signature was produced or checked
         """
-        try:
-            self._hasher.update(data)
-        except AlreadyFinalized as error:
-            raise ActionNotAllowedError(f"{type(self).__name__}.update() called after the digest was final") from error
+        if self._finished:
+            raise ActionNotAllowedError(f"{type(self).__name__}.update() called after the digest was final")
+        self._hasher.update(data)
 
     def _digest(self) -> bytes:
         """Finish the running hash.
 
         :raises ActionNotAllowedError: when the hash was already finished
         """
-        try:
-            return self._hasher.finalize()
-        except AlreadyFinalized as error:
-            raise ActionNotAllowedError(f"{type(self).__name__} can produce or check only one signature") from error
+        if self._finished:
+            raise ActionNotAllowedError(f"{type(self).__name__} can produce or check only one signature")
+        self._finished = True
+        return self._hasher.digest()
 
 
 class Signer(_PrehashingAuthenticator):

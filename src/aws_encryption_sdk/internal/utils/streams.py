@@ -70,8 +70,12 @@ class InsistentReaderBytesIO:
             while chunk := self.__wrapped__.read():
                 everything += chunk
             return bytes(everything)
-        buffer = io.BytesIO()
-        remaining = b
+        first = self.__wrapped__.read(b)
+        if not first or len(first) >= b:
+            return bytes(first) if first else b""
+        buffer = io.BytesIO(first)
+        buffer.seek(0, io.SEEK_END)
+        remaining = b - len(first)
         while remaining > 0:
             chunk = self.__wrapped__.read(remaining)
             if not chunk:

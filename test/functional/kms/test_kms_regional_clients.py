@@ -1,0 +1,213 @@
+"""Regional KMS clients of the providers: laziness, sharing, user agent, overrides, factory, eviction."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from _moto_kms import ALGORITHM, MotoKms, client_of
+from botocore.config import Config
+from botocore.exceptions import NoCredentialsError
+
+from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX
+from aws_encryption_sdk.key_providers.kms import (
+    DiscoveryAwsKmsMasterKeyProvider,
+    StrictAwsKmsMasterKeyProvider,
+)
+from aws_encryption_sdk.structures import EncryptedDataKey, MasterKeyInfo
+
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+WEST_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
+
+
+def _edk(key_arn: str, ciphertext: bytes = b"blob") -> EncryptedDataKey:
+    return EncryptedDataKey(key_provider=MasterKeyInfo("aws-kms", key_arn), encrypted_data_key=ciphertext)
+
+
+class CountingFactory:
+    """A ``client_factory`` that records the regions it was asked for."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.regions: list[str] = []
+        self.delay = delay
+
+    def __call__(self, region_name: str) -> Any:
+        self.regions.append(region_name)
+        time.sleep(self.delay)
+        return boto3.client("kms", region_name=region_name, config=Config(user_agent_extra=USER_AGENT_SUFFIX))
+
+
+def test_no_client_is_built_until_a_region_is_needed() -> None:
+    factory = CountingFactory()
+    provider = DiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1", "eu-west-1"], client_factory=factory)
+
+    assert provider._regional_clients == {}
+    assert factory.regions == []
+    provider._client(WEST_KEY_ARN)
+    assert factory.regions == ["us-west-2"]
+
+
+def test_keys_of_one_region_share_one_client() -> None:
+    other = KEY_ARN.replace("11111111", "22222222")
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[KEY_ARN, other, WEST_KEY_ARN])
+
+    east_1, east_2, west = (client_of(provider.master_key(key_id)) for key_id in (KEY_ARN, other, WEST_KEY_ARN))
+
+    assert east_1 is east_2 is provider._regional_clients["us-east-1"]
+    assert west is provider._regional_clients["us-west-2"]
+    assert west is not east_1
+
+
+def test_created_clients_carry_the_sdk_user_agent_suffix_on_the_wire(moto: MotoKms) -> None:
+    arn = moto.create_key()
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[arn])
+    client: Any = provider._regional_clients["us-east-1"]
+    seen: list[str] = []
+    client.meta.events.register(
+        "before-sign.kms.GenerateDataKey", lambda request, **_: seen.append(request.headers["User-Agent"])
+    )
+
+    provider.master_key(arn).generate_data_key(ALGORITHM, {})
+
+    assert client.meta.config.user_agent_extra == USER_AGENT_SUFFIX
+    assert provider._user_agent_adding_config.user_agent_extra == USER_AGENT_SUFFIX
+    assert len(seen) == 1
+    assert USER_AGENT_SUFFIX in seen[0]
+
+
+def test_clients_come_from_the_configured_botocore_session() -> None:
+    session = botocore.session.Session()
+    session.set_config_variable("region", "eu-north-1")
+    provider = StrictAwsKmsMasterKeyProvider(botocore_session=session, key_ids=["alias/mine"])
+
+    assert provider.default_region == "eu-north-1"
+    assert client_of(provider.master_key("alias/mine")).meta.region_name == "eu-north-1"
+
+
+def test_client_factory_builds_each_region_client_once(moto: MotoKms) -> None:
+    arn = moto.create_key()
+    factory = CountingFactory()
+    provider = StrictAwsKmsMasterKeyProvider(
+        key_ids=[arn, moto.create_key("us-west-2"), moto.create_key()], client_factory=factory
+    )
+
+    primary, _ = provider.master_keys_for_encryption({}, None)
+    data_key = primary.generate_data_key(ALGORITHM, {})
+    provider.decrypt_data_key(_edk(arn, data_key.encrypted_data_key), ALGORITHM, {})
+
+    assert factory.regions == ["us-east-1", "us-west-2"]
+
+
+def test_client_factory_client_is_what_the_master_keys_call(moto: MotoKms) -> None:
+    client = moto.client("us-east-1")
+    calls: list[str] = []
+    client.meta.events.register("before-call.kms.*", lambda model, **_: calls.append(model.name))
+    arn = moto.create_key()
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[arn], client_factory=lambda region_name: client)
+
+    provider.master_key(arn).generate_data_key(ALGORITHM, {})
+
+    assert client_of(provider.master_key(arn)) is client
+    assert calls == ["GenerateDataKey"]
+
+
+def test_overridden_add_regional_client_is_used_as_in_the_original_custom_client_example(moto: MotoKms) -> None:
+    class CustomClientProvider(StrictAwsKmsMasterKeyProvider):
+        def add_regional_client(self, region_name: str) -> None:
+            if region_name not in self._regional_clients:
+                session = boto3.session.Session(botocore_session=self.config.botocore_session)
+                client = session.client(
+                    "kms",
+                    region_name=region_name,
+                    config=self._user_agent_adding_config.merge(Config(read_timeout=7)),
+                )
+                self._register_client(client, region_name)
+                self._regional_clients[region_name] = client
+
+    arn = moto.create_key()
+    provider = CustomClientProvider(key_ids=[arn])
+    client: Any = provider._regional_clients["us-east-1"]
+
+    data_key = provider.master_key(arn).generate_data_key(ALGORITHM, {})
+    decrypted = provider.decrypt_data_key(_edk(arn, data_key.encrypted_data_key), ALGORITHM, {})
+
+    assert decrypted.data_key == data_key.data_key
+    assert client.meta.config.read_timeout == 7
+    assert client.meta.config.user_agent_extra == USER_AGENT_SUFFIX
+
+
+def test_client_injected_into_regional_clients_is_used(moto: MotoKms) -> None:
+    arn = moto.create_key()
+    data_key = StrictAwsKmsMasterKeyProvider(key_ids=[arn]).master_key(arn).generate_data_key(ALGORITHM, {})
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+    injected = moto.client("us-east-1")
+    provider._regional_clients["us-east-1"] = injected
+
+    decrypted = provider.decrypt_data_key(_edk(arn, data_key.encrypted_data_key), ALGORITHM, {})
+
+    assert decrypted.data_key == data_key.data_key
+    assert client_of(provider.master_key_for_decrypt(arn)) is injected
+
+
+def test_botocore_error_evicts_the_region_client_and_propagates(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+    first = provider._client(KEY_ARN)
+
+    with pytest.raises(NoCredentialsError):
+        provider.decrypt_data_key(_edk(KEY_ARN), ALGORITHM, {})
+
+    assert "us-east-1" not in provider._regional_clients
+    assert provider._client(KEY_ARN) is not first
+
+
+def test_botocore_error_on_encrypt_evicts_the_region_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[KEY_ARN, WEST_KEY_ARN])
+
+    with pytest.raises(NoCredentialsError):
+        provider.master_key(KEY_ARN).generate_data_key(ALGORITHM, {})
+
+    assert set(provider._regional_clients) == {"us-west-2"}
+
+
+def test_eviction_leaves_a_replacement_client_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[KEY_ARN])
+    replacement = boto3.client("kms", region_name="us-east-1")
+    provider._regional_clients["us-east-1"] = replacement
+
+    with pytest.raises(NoCredentialsError):
+        provider.master_key(KEY_ARN).generate_data_key(ALGORITHM, {})
+
+    assert provider._regional_clients["us-east-1"] is replacement
+
+
+def test_concurrent_first_use_builds_exactly_one_client_per_region() -> None:
+    factory = CountingFactory(delay=0.05)
+    provider = DiscoveryAwsKmsMasterKeyProvider(client_factory=factory)
+    barrier = threading.Barrier(16)
+    results: list[Any] = []
+
+    def use(key_arn: str) -> None:
+        barrier.wait()
+        results.append(provider._client(key_arn))
+
+    threads = [threading.Thread(target=use, args=(KEY_ARN if i % 2 else WEST_KEY_ARN,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(factory.regions) == ["us-east-1", "us-west-2"]
+    assert len({id(client) for client in results}) == 2
