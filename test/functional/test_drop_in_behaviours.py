@@ -12,7 +12,6 @@ import warnings
 import pytest
 from cryptography.exceptions import InvalidSignature, InvalidTag
 
-import aws_encryption_sdk
 from aws_encryption_sdk import EncryptionSDKClient
 from aws_encryption_sdk.exceptions import (
     ActionNotAllowedError,
@@ -26,9 +25,16 @@ from aws_encryption_sdk.exceptions import (
     SerializationError,
     SignatureVerificationError,
 )
-from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, ContentType, ObjectType, SerializationVersion
+from aws_encryption_sdk.identifiers import (
+    AlgorithmSuite,
+    CommitmentPolicy,
+    ContentType,
+    ObjectType,
+    SerializationVersion,
+)
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
-from aws_encryption_sdk.key_providers.base import MasterKeyProvider, MasterKeyProviderConfig
+from aws_encryption_sdk.key_providers.base import MasterKey, MasterKeyProvider, MasterKeyProviderConfig
+from aws_encryption_sdk.key_providers.raw import RawMasterKey
 from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
 from aws_encryption_sdk.streaming_client import DecryptorConfig, EncryptorConfig, StreamDecryptor, StreamEncryptor
 
@@ -52,7 +58,7 @@ class UnseekableReader:
 
 
 @pytest.fixture
-def key() -> aws_encryption_sdk.key_providers.raw.RawMasterKey:
+def key() -> RawMasterKey:
     return aes_master_key()
 
 
@@ -73,13 +79,15 @@ def test_client_defaults_to_require_require_and_no_key_limit() -> None:
         (REQUIRE_REQUIRE, SIGNED_COMMITTING),
     ],
 )
-def test_default_suite_follows_the_commitment_policy(policy: CommitmentPolicy, suite: AlgorithmSuite, key) -> None:
+def test_default_suite_follows_the_commitment_policy(
+    policy: CommitmentPolicy, suite: AlgorithmSuite, key: RawMasterKey
+) -> None:
     _, header = EncryptionSDKClient(commitment_policy=policy).encrypt(source=b"x", key_provider=key)
     assert header.algorithm is suite
     assert header.version is SerializationVersion(suite.message_format_version)
 
 
-def test_frame_length_defaults_to_4096_and_zero_means_non_framed(key) -> None:
+def test_frame_length_defaults_to_4096_and_zero_means_non_framed(key: RawMasterKey) -> None:
     client = EncryptionSDKClient()
     _, framed = client.encrypt(source=b"x", key_provider=key)
     _, single = client.encrypt(source=b"x", key_provider=key, frame_length=0)
@@ -87,7 +95,7 @@ def test_frame_length_defaults_to_4096_and_zero_means_non_framed(key) -> None:
     assert (single.frame_length, single.content_type) == (0, ContentType.NO_FRAMING)
 
 
-def test_iteration_yields_8192_byte_chunks_and_line_length_is_ignored(key) -> None:
+def test_iteration_yields_8192_byte_chunks_and_line_length_is_ignored(key: RawMasterKey) -> None:
     plaintext = bytes(range(256)) * 100
     ciphertext, _ = EncryptionSDKClient().encrypt(source=plaintext, key_provider=key)
     decryptor = EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key, line_length=10)
@@ -100,13 +108,15 @@ def test_config_context_defaults() -> None:
     first = EncryptorConfig(source=b"", commitment_policy=FORBID, key_provider=aes_master_key())
     second = EncryptorConfig(source=b"", commitment_policy=FORBID, key_provider=aes_master_key())
     assert first.encryption_context == {} and first.encryption_context is not second.encryption_context
-    assert DecryptorConfig(source=b"", commitment_policy=FORBID, key_provider=aes_master_key()).encryption_context is None
+    assert (
+        DecryptorConfig(source=b"", commitment_policy=FORBID, key_provider=aes_master_key()).encryption_context is None
+    )
 
 
 # 15.2 Argument validation ----------------------------------------------------------------------
 
 
-def test_wrong_types_in_configs_are_type_errors(key) -> None:
+def test_wrong_types_in_configs_are_type_errors(key: RawMasterKey) -> None:
     with pytest.raises(TypeError):
         EncryptionSDKClient(commitment_policy=2)
     with pytest.raises(TypeError):
@@ -124,10 +134,10 @@ def test_wrong_types_in_configs_are_type_errors(key) -> None:
     with pytest.raises(TypeError):
         EncryptionSDKClient().encrypt(source=b"", key_provider=object())
     with pytest.raises(TypeError):
-        EncryptionSDKClient().encrypt(b"")
+        EncryptionSDKClient().encrypt(b"")  # type: ignore[call-arg]
 
 
-def test_exactly_one_of_key_provider_and_materials_manager(key) -> None:
+def test_exactly_one_of_key_provider_and_materials_manager(key: RawMasterKey) -> None:
     client = EncryptionSDKClient()
     with pytest.raises(TypeError, match="Exactly one of materials_manager or key_provider must be provided"):
         client.encrypt(source=b"")
@@ -140,7 +150,7 @@ def test_max_encrypted_data_keys_below_one_is_a_value_error() -> None:
         EncryptionSDKClient(max_encrypted_data_keys=0)
 
 
-def test_stream_modes_are_case_insensitive_and_unknown_mode_is_key_error(key) -> None:
+def test_stream_modes_are_case_insensitive_and_unknown_mode_is_key_error(key: RawMasterKey) -> None:
     client = EncryptionSDKClient()
     assert isinstance(client.stream(mode="E", source=b"", key_provider=key), StreamEncryptor)
     assert isinstance(client.stream(mode="Encrypt", source=b"", key_provider=key), StreamEncryptor)
@@ -153,7 +163,7 @@ def test_stream_modes_are_case_insensitive_and_unknown_mode_is_key_error(key) ->
         client.stream(source=b"", key_provider=key)
 
 
-def test_client_owned_kwargs_warn_and_the_client_value_wins(key) -> None:
+def test_client_owned_kwargs_warn_and_the_client_value_wins(key: RawMasterKey) -> None:
     client = EncryptionSDKClient(commitment_policy=FORBID)
     with pytest.warns(UserWarning, match="Invalid keyword argument 'commitment_policy' passed to encrypt"):
         _, header = client.encrypt(source=b"x", key_provider=key, commitment_policy=REQUIRE_REQUIRE)
@@ -162,7 +172,7 @@ def test_client_owned_kwargs_warn_and_the_client_value_wins(key) -> None:
         client.stream(mode="e", source=b"x", key_provider=key, max_encrypted_data_keys=3)
 
 
-def test_signature_policy_from_caller_is_overridden(key) -> None:
+def test_signature_policy_from_caller_is_overridden(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
     plaintext, _ = EncryptionSDKClient().decrypt(
         source=ciphertext, key_provider=key, signature_policy=SignaturePolicy.ALLOW_ENCRYPT_FORBID_DECRYPT
@@ -170,9 +180,12 @@ def test_signature_policy_from_caller_is_overridden(key) -> None:
     assert plaintext == b"x"
 
 
-def test_config_object_bypasses_the_client_config(key) -> None:
+def test_config_object_bypasses_the_client_config(key: RawMasterKey) -> None:
     config = EncryptorConfig(
-        source=b"x", key_provider=key, commitment_policy=FORBID, algorithm=AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256
+        source=b"x",
+        key_provider=key,
+        commitment_policy=FORBID,
+        algorithm=AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -181,7 +194,7 @@ def test_config_object_bypasses_the_client_config(key) -> None:
 
 
 @pytest.mark.parametrize("frame_length", [1, 7, 100, 1000, 4097])
-def test_any_positive_frame_length_round_trips_decision_2(frame_length: int, key) -> None:
+def test_any_positive_frame_length_round_trips_decision_2(frame_length: int, key: RawMasterKey) -> None:
     plaintext = bytes(range(256)) * 9
     ciphertext, header = EncryptionSDKClient().encrypt(source=plaintext, key_provider=key, frame_length=frame_length)
     assert header.frame_length == frame_length
@@ -189,20 +202,20 @@ def test_any_positive_frame_length_round_trips_decision_2(frame_length: int, key
 
 
 @pytest.mark.parametrize("frame_length", [-1, 2**31])
-def test_out_of_range_frame_length_fails_lazily(frame_length: int, key) -> None:
+def test_out_of_range_frame_length_fails_lazily(frame_length: int, key: RawMasterKey) -> None:
     encryptor = EncryptionSDKClient().stream(mode="e", source=b"x", key_provider=key, frame_length=frame_length)
     with pytest.raises(SerializationError, match="Frame size"):
         encryptor.read()
 
 
-def test_reserved_context_key_is_refused_decision_5(key) -> None:
+def test_reserved_context_key_is_refused_decision_5(key: RawMasterKey) -> None:
     with pytest.raises(InvalidParameterError, match="aws-crypto-foo"):
         EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context={"aws-crypto-foo": "b"})
     with pytest.raises(InvalidParameterError, match="aws-crypto-public-key"):
         EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context={"aws-crypto-public-key": "b"})
 
 
-def test_bytes_context_is_accepted_and_caller_dict_is_not_mutated(key) -> None:
+def test_bytes_context_is_accepted_and_caller_dict_is_not_mutated(key: RawMasterKey) -> None:
     context = {b"bytes-key": b"bytes-value", "text": "value"}
     ciphertext, header = EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context=context)
     assert context == {b"bytes-key": b"bytes-value", "text": "value"}
@@ -213,8 +226,10 @@ def test_bytes_context_is_accepted_and_caller_dict_is_not_mutated(key) -> None:
         EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context=[("a", "b")])
 
 
-def test_decrypt_with_required_context_decision_14(key) -> None:
-    ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context={"a": "1", "b": "2"})
+def test_decrypt_with_required_context_decision_14(key: RawMasterKey) -> None:
+    ciphertext, _ = EncryptionSDKClient().encrypt(
+        source=b"x", key_provider=key, encryption_context={"a": "1", "b": "2"}
+    )
     plaintext, _ = EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key, encryption_context={"a": "1"})
     assert plaintext == b"x"
     with pytest.raises(ActionNotAllowedError, match="'a'"):
@@ -226,7 +241,7 @@ def test_decrypt_with_required_context_decision_14(key) -> None:
 # 15.3 Results and streaming semantics ----------------------------------------------------------
 
 
-def test_results_are_plain_tuples_of_bytes_and_header(key) -> None:
+def test_results_are_plain_tuples_of_bytes_and_header(key: RawMasterKey) -> None:
     result = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
     assert type(result) is tuple and type(result[0]) is bytes
     decrypted = EncryptionSDKClient().decrypt(source=result[0], key_provider=key)
@@ -234,19 +249,22 @@ def test_results_are_plain_tuples_of_bytes_and_header(key) -> None:
 
 
 @pytest.mark.parametrize(
-    "source",
-    [b"plain bytes", "plain text", io.BytesIO(b"a stream"), UnseekableReader(b"a reader with short reads")],
-    ids=["bytes", "str", "BytesIO", "short-reads"],
+    ("source", "expected"),
+    [
+        (b"plain bytes", b"plain bytes"),
+        ("plain text", b"plain text"),
+        (bytearray(b"a bytearray"), b"a bytearray"),
+        (io.BytesIO(b"a stream"), b"a stream"),
+        (UnseekableReader(b"a reader with short reads"), b"a reader with short reads"),
+    ],
+    ids=["bytes", "str", "bytearray", "BytesIO", "short-reads"],
 )
-def test_sources_bytes_str_and_any_reader(source, key) -> None:
-    expected = {bytes: source, str: b"plain text"}.get(type(source))
-    if expected is None:
-        expected = b"a stream" if isinstance(source, io.BytesIO) else b"a reader with short reads"
+def test_sources_bytes_str_and_any_reader(source: object, expected: bytes, key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=source, key_provider=key)
     assert EncryptionSDKClient().decrypt(source=UnseekableReader(ciphertext), key_provider=key)[0] == expected
 
 
-def test_source_stream_is_never_closed(key) -> None:
+def test_source_stream_is_never_closed(key: RawMasterKey) -> None:
     source = io.BytesIO(b"data")
     with EncryptionSDKClient().stream(mode="e", source=source, key_provider=key) as encryptor:
         encryptor.read()
@@ -254,7 +272,7 @@ def test_source_stream_is_never_closed(key) -> None:
 
 
 @pytest.mark.parametrize("frame_length", [0, 128])
-def test_empty_plaintext_round_trips(frame_length: int, key) -> None:
+def test_empty_plaintext_round_trips(frame_length: int, key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"", key_provider=key, frame_length=frame_length)
     assert EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key)[0] == b""
 
@@ -264,18 +282,20 @@ def test_streams_are_lazy() -> None:
         provider_id = "exploding"
         _config_class = MasterKeyProviderConfig
 
-        def _new_master_key(self, key_id):
+        def _new_master_key(self, key_id: bytes) -> MasterKey:
             raise AssertionError("not lazy")
 
-        def master_keys_for_encryption(self, encryption_context, plaintext_rostream, plaintext_length=None):
+        def master_keys_for_encryption(
+            self, encryption_context: object, plaintext_rostream: object, plaintext_length: object = None
+        ) -> tuple[MasterKey, list[MasterKey]]:
             raise RuntimeError("keys touched")
 
     stream = EncryptionSDKClient().stream(mode="e", source=b"x", key_provider=Exploding(), frame_length=-5)
     with pytest.raises(RuntimeError, match="keys touched"):
-        stream.header
+        _ = stream.header
 
 
-def test_read_semantics(key) -> None:
+def test_read_semantics(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"0123456789", key_provider=key, frame_length=4)
     decryptor = EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key)
     assert decryptor.read(0) == b""
@@ -294,29 +314,32 @@ def test_read_semantics(key) -> None:
     assert list(decryptor) == []
 
 
-def test_readlines_returns_chunks(key) -> None:
+def test_readlines_returns_chunks(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x" * 9000, key_provider=key)
     lines = EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key).readlines()
     assert [len(line) for line in lines] == [8192, 808]
 
 
-def test_close_before_the_end_raises_and_with_block_logs_it(key, caplog: pytest.LogCaptureFixture) -> None:
+def test_close_before_the_end_raises_and_with_block_logs_it(
+    key: RawMasterKey, caplog: pytest.LogCaptureFixture
+) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x" * 100, key_provider=key, frame_length=10)
     decryptor = EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key)
     decryptor.read(5)
     with pytest.raises(SerializationError, match="Footer not read"):
         decryptor.close()
     assert not decryptor.closed
-    with caplog.at_level(logging.ERROR):
-        with EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key) as second:
-            second.read(5)
+    with (
+        caplog.at_level(logging.ERROR),
+        EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key) as second,
+    ):
+        second.read(5)
     assert "Error on closing" in caplog.text
-    with pytest.raises(KeyError):
-        with EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key):
-            raise KeyError("from the body")
+    with pytest.raises(KeyError), EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key):
+        raise KeyError("from the body")
 
 
-def test_signed_framed_release_before_signature_but_not_the_final_frame(key) -> None:
+def test_signed_framed_release_before_signature_but_not_the_final_frame(key: RawMasterKey) -> None:
     plaintext = b"p" * 512
     ciphertext, _ = EncryptionSDKClient().encrypt(
         source=plaintext, key_provider=key, frame_length=128, algorithm=SIGNED_COMMITTING
@@ -334,7 +357,7 @@ def test_signed_framed_release_before_signature_but_not_the_final_frame(key) -> 
         EncryptionSDKClient().decrypt(source=bytes(tampered), key_provider=key)
 
 
-def test_signed_final_frame_is_withheld_until_the_signature_verifies(key) -> None:
+def test_signed_final_frame_is_withheld_until_the_signature_verifies(key: RawMasterKey) -> None:
     plaintext = b"q" * 100  # one final frame only
     ciphertext, _ = EncryptionSDKClient().encrypt(source=plaintext, key_provider=key, algorithm=SIGNED_COMMITTING)
     tampered = bytearray(ciphertext)
@@ -345,7 +368,7 @@ def test_signed_final_frame_is_withheld_until_the_signature_verifies(key) -> Non
     assert decryptor.output_buffer == b""
 
 
-def test_trailing_bytes_decision_4(key) -> None:
+def test_trailing_bytes_decision_4(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
     with pytest.raises(SerializationError, match="after the end of the message"):
         EncryptionSDKClient().decrypt(source=ciphertext + b"garbage", key_provider=key)
@@ -355,11 +378,13 @@ def test_trailing_bytes_decision_4(key) -> None:
     assert source.read() == b"next"
 
 
-def test_encrypt_and_decrypt_headers_compare_equal(key) -> None:
+def test_encrypt_and_decrypt_headers_compare_equal(key: RawMasterKey) -> None:
     for suite in (AlgorithmSuite.AES_128_GCM_IV12_TAG16_HKDF_SHA256, UNSIGNED_COMMITTING):
         policy = REQUIRE_REQUIRE if suite.is_committing() else FORBID
         client = EncryptionSDKClient(commitment_policy=policy)
-        ciphertext, encrypted = client.encrypt(source=b"x", key_provider=key, algorithm=suite, encryption_context={"a": "b"})
+        ciphertext, encrypted = client.encrypt(
+            source=b"x", key_provider=key, algorithm=suite, encryption_context={"a": "b"}
+        )
         _, decrypted = client.decrypt(source=ciphertext, key_provider=key)
         assert encrypted == decrypted
         if suite.message_format_version == 1:
@@ -370,37 +395,41 @@ def test_encrypt_and_decrypt_headers_compare_equal(key) -> None:
             )
             assert decrypted.commitment_key is None
         else:
-            assert decrypted.type is None and len(decrypted.commitment_key) == 32
+            assert decrypted.type is None
+            assert decrypted.commitment_key is not None and len(decrypted.commitment_key) == 32
 
 
 @pytest.mark.parametrize("frame_length", [0, 1, 128, 4096])
 @pytest.mark.parametrize("suite", list(AlgorithmSuite))
-def test_ciphertext_length_is_exact(suite: AlgorithmSuite, frame_length: int, key) -> None:
+def test_ciphertext_length_is_exact(suite: AlgorithmSuite, frame_length: int, key: RawMasterKey) -> None:
     policy = REQUIRE_REQUIRE if suite.is_committing() else FORBID
     encryptor = EncryptionSDKClient(commitment_policy=policy).stream(
         mode="e", source=b"z" * 300, key_provider=key, algorithm=suite, frame_length=frame_length
     )
+    assert isinstance(encryptor, StreamEncryptor)
     expected = encryptor.ciphertext_length()
     assert len(encryptor.read()) == expected
 
 
-def test_stream_length_of_unseekable_source_is_not_supported(key) -> None:
+def test_stream_length_of_unseekable_source_is_not_supported(key: RawMasterKey) -> None:
     encryptor = EncryptionSDKClient().stream(mode="e", source=UnseekableReader(b"abc"), key_provider=key)
     with pytest.raises(NotSupportedError):
-        encryptor.stream_length
+        _ = encryptor.stream_length
     assert EncryptionSDKClient().decrypt(source=encryptor.read(), key_provider=key)[0] == b"abc"
 
 
-def test_source_length_is_enforced_only_with_a_materials_manager(key) -> None:
+def test_source_length_is_enforced_only_with_a_materials_manager(key: RawMasterKey) -> None:
     with pytest.raises(CustomMaximumValueExceeded, match="exceeded stated source length"):
         EncryptionSDKClient().encrypt(
             source=UnseekableReader(b"x" * 50), materials_manager=DefaultCryptoMaterialsManager(key), source_length=10
         )
-    ciphertext, _ = EncryptionSDKClient().encrypt(source=UnseekableReader(b"x" * 50), key_provider=key, source_length=10)
+    ciphertext, _ = EncryptionSDKClient().encrypt(
+        source=UnseekableReader(b"x" * 50), key_provider=key, source_length=10
+    )
     assert EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key)[0] == b"x" * 50
 
 
-def test_non_framed_unseekable_source_and_too_large_declared_length(key) -> None:
+def test_non_framed_unseekable_source_and_too_large_declared_length(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=UnseekableReader(b"y" * 70), key_provider=key, frame_length=0)
     assert EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key)[0] == b"y" * 70
     with pytest.raises(SerializationError, match="Source too large for non-framed message"):
@@ -410,9 +439,11 @@ def test_non_framed_unseekable_source_and_too_large_declared_length(key) -> None
 # 15.4 Error types ---------------------------------------------------------------------------------
 
 
-def test_policy_violations_are_action_not_allowed(key) -> None:
+def test_policy_violations_are_action_not_allowed(key: RawMasterKey) -> None:
     with pytest.raises(ActionNotAllowedError, match="requiring only non-committed"):
-        EncryptionSDKClient(commitment_policy=FORBID).encrypt(source=b"x", key_provider=key, algorithm=UNSIGNED_COMMITTING)
+        EncryptionSDKClient(commitment_policy=FORBID).encrypt(
+            source=b"x", key_provider=key, algorithm=UNSIGNED_COMMITTING
+        )
     with pytest.raises(ActionNotAllowedError, match="requiring only committed"):
         EncryptionSDKClient().encrypt(
             source=b"x", key_provider=key, algorithm=AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256
@@ -437,16 +468,18 @@ def test_max_encrypted_data_keys_on_encrypt_and_decrypt() -> None:
     assert EncryptionSDKClient(max_encrypted_data_keys=2).decrypt(source=ciphertext, key_provider=provider)[0] == b"x"
 
 
-def test_max_body_length(key) -> None:
+def test_max_body_length(key: RawMasterKey) -> None:
     framed, _ = EncryptionSDKClient().encrypt(source=b"x" * 10, key_provider=key, frame_length=256)
-    with pytest.raises(CustomMaximumValueExceeded, match="Frame Size in header found larger than custom value: 256 > 255"):
+    with pytest.raises(
+        CustomMaximumValueExceeded, match="Frame Size in header found larger than custom value: 256 > 255"
+    ):
         EncryptionSDKClient().decrypt(source=framed, key_provider=key, max_body_length=255)
     single, _ = EncryptionSDKClient().encrypt(source=b"x" * 10, key_provider=key, frame_length=0)
     with pytest.raises(CustomMaximumValueExceeded, match="content length found larger than custom value: 10 > 9"):
         EncryptionSDKClient().decrypt(source=single, key_provider=key, max_body_length=9)
 
 
-def test_no_usable_key_and_no_master_keys(key) -> None:
+def test_no_usable_key_and_no_master_keys(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
     with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
         EncryptionSDKClient().decrypt(source=ciphertext, key_provider=aes_master_key(key=b"\x22" * 32))
@@ -455,14 +488,14 @@ def test_no_usable_key_and_no_master_keys(key) -> None:
         provider_id = "empty"
         _config_class = MasterKeyProviderConfig
 
-        def _new_master_key(self, key_id):
+        def _new_master_key(self, key_id: bytes) -> MasterKey:
             raise AssertionError
 
     with pytest.raises(MasterKeyProviderError, match="No Master Keys available from Master Key Provider"):
         EncryptionSDKClient().encrypt(source=b"x", key_provider=Empty())
 
 
-def test_tampered_body_raises_sdk_error_that_is_also_invalid_tag(key) -> None:
+def test_tampered_body_raises_sdk_error_that_is_also_invalid_tag(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x" * 50, key_provider=key, algorithm=UNSIGNED_COMMITTING)
     tampered = bytearray(ciphertext)
     tampered[-20] ^= 0x80
@@ -471,7 +504,7 @@ def test_tampered_body_raises_sdk_error_that_is_also_invalid_tag(key) -> None:
     assert isinstance(raised.value, InvalidTag)
 
 
-def test_truncated_messages_raise_serialization_errors(key) -> None:
+def test_truncated_messages_raise_serialization_errors(key: RawMasterKey) -> None:
     signed, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
     with pytest.raises(SerializationError):
         EncryptionSDKClient().decrypt(source=signed[:-1], key_provider=key)
@@ -481,8 +514,8 @@ def test_truncated_messages_raise_serialization_errors(key) -> None:
         EncryptionSDKClient().decrypt(source=b"\x07" + signed[1:], key_provider=key)
 
 
-def test_frames_out_of_order(key) -> None:
-    ciphertext, header = EncryptionSDKClient().encrypt(
+def test_frames_out_of_order(key: RawMasterKey) -> None:
+    ciphertext, _ = EncryptionSDKClient().encrypt(
         source=b"a" * 20, key_provider=key, frame_length=10, algorithm=UNSIGNED_COMMITTING
     )
     frame_size = 4 + 12 + 10 + 16

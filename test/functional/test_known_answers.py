@@ -96,7 +96,15 @@ ENCRYPT_INPUTS = {
         b"\x77" * 12,
     ),
     "C": (AlgorithmSuite.AES_128_GCM_IV12_TAG16, 0, {}, b"hi", bytes(range(0x10, 0x20)), b"\x24" * 16, b"\x55" * 12),
-    "D": (AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, 4096, {}, b"", bytes(range(32)), b"\x42" * 32, b"\x77" * 12),
+    "D": (
+        AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+        4096,
+        {},
+        b"",
+        bytes(range(32)),
+        b"\x42" * 32,
+        b"\x77" * 12,
+    ),
 }
 DECRYPT_PLAINTEXTS = {"A": b"A" * 128 + b"BC", "B": b"hello", "C": b"hi", "D": b"", "E": b"hello", "F": b"hello"}
 

@@ -156,7 +156,10 @@ def test_messages_follow_the_layout_and_parse_strictly(
     plaintext = bytes(i % 251 for i in range(plaintext_length))
     client = EncryptionSDKClient(commitment_policy=policy)
     ciphertext, header = client.encrypt(
-        source=plaintext, key_provider=provider, algorithm=suite, frame_length=frame_length,
+        source=plaintext,
+        key_provider=provider,
+        algorithm=suite,
+        frame_length=frame_length,
         encryption_context={"purpose": "layout"},
     )
     found = walk(ciphertext, plaintext_length)

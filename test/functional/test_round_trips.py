@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from aws_encryption_sdk import EncryptionSDKClient
 from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy
-from aws_encryption_sdk.key_providers.raw import RawMasterKey
+from aws_encryption_sdk.key_providers.base import MasterKeyProvider
 
 from .raw_keys import aes_master_key, key_set, rsa_master_key
 
 FRAME_LENGTHS = st.sampled_from([0, 1, 17, 4096, 65537])
-CONTEXTS = st.one_of(
+CONTEXTS: st.SearchStrategy[dict[str, str]] = st.one_of(
     st.just({}),
     st.just({"ключ": "значение", "emoji 🔑": "😀", "日本": "語"}),
     st.dictionaries(
@@ -26,7 +26,7 @@ CONTEXTS = st.one_of(
 )
 
 
-def _key_set(choice: str) -> RawMasterKey:
+def _key_set(choice: str) -> MasterKeyProvider:
     if choice == "aes":
         return aes_master_key()
     if choice == "rsa":
@@ -46,7 +46,9 @@ def plaintexts(draw: st.DrawFn, frame_length: int) -> bytes:
 
 @settings(max_examples=150)
 @given(data=st.data(), suite=st.sampled_from(list(AlgorithmSuite)), frame_length=FRAME_LENGTHS)
-def test_encrypt_then_decrypt_returns_the_plaintext(data: st.DataObject, suite: AlgorithmSuite, frame_length: int) -> None:
+def test_encrypt_then_decrypt_returns_the_plaintext(
+    data: st.DataObject, suite: AlgorithmSuite, frame_length: int
+) -> None:
     plaintext = data.draw(plaintexts(frame_length))
     context = data.draw(CONTEXTS)
     keys = _key_set(data.draw(st.sampled_from(["aes", "rsa", "aes+rsa"])))
