@@ -1,6 +1,6 @@
 """AWS Encryption SDK for Python: encrypt and decrypt data in the AWS Encryption SDK message format.
 
-Create an :class:`EncryptionSDKClient`, then call :meth:`~EncryptionSDKClient.encrypt`,
+Create an :class:`~aws_encryption_sdk.EncryptionSDKClient`, then call :meth:`~EncryptionSDKClient.encrypt`,
 :meth:`~EncryptionSDKClient.decrypt` or :meth:`~EncryptionSDKClient.stream` with a master key
 provider (``key_provider=``) or a crypto materials manager (``materials_manager=``).
 """
@@ -43,6 +43,16 @@ __all__ = [
     "__version__",
     "read_unauthenticated_header",
 ]
+
+for _public in (
+    EncryptionSDKClient,
+    EncryptionSDKClientConfig,
+    DecryptionResult,
+    UnauthenticatedHeader,
+    read_unauthenticated_header,
+):
+    _public.__module__ = __name__
+del _public
 
 #: Names served from ``key_providers.kms`` on first use, so that importing the SDK does not import boto3.
 _KMS_NAMES = frozenset(

@@ -1,4 +1,4 @@
-"""The client facade: :class:`EncryptionSDKClient` and its config (private module).
+"""The client facade: :class:`~aws_encryption_sdk.EncryptionSDKClient` and its config (private module).
 
 Re-exported by :mod:`aws_encryption_sdk`. The stream classes are looked up on the package at call
 time, as in the original, so code that replaces ``aws_encryption_sdk.StreamEncryptor`` still works.
@@ -32,7 +32,7 @@ def _check_max_encrypted_data_keys(instance: Any, attribute: Any, value: Optiona
 
 @attrs.define(slots=False, unsafe_hash=True, order=True)
 class EncryptionSDKClientConfig:
-    """Settings of an :class:`EncryptionSDKClient`.
+    """Settings of an :class:`~aws_encryption_sdk.EncryptionSDKClient`.
 
     :param commitment_policy: which algorithm suites the client may encrypt and decrypt with
     :param max_encrypted_data_keys: most encrypted data keys a message may carry (None: no limit)

@@ -137,7 +137,7 @@ class DataKeyUnwrapError(DecryptKeyError, InvalidTag):
 
     Raised when the wrapping key or the encryption context is wrong. Also an instance of
     :class:`cryptography.exceptions.InvalidTag`; master key providers treat it like any other
-    :class:`DecryptKeyError` and move on to the next encrypted data key.
+    :class:`~aws_encryption_sdk.exceptions.DecryptKeyError` and move on to the next encrypted data key.
 
     .. versionadded:: 4.1.0
     """

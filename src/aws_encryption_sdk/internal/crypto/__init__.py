@@ -1,6 +1,6 @@
 """Cryptographic primitives of the SDK: key derivation, AES-GCM, IVs, signatures and wrapping keys.
 
-:class:`WrappingKey` is re-exported here for backwards compatibility.
+:class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey` is re-exported here for backwards compatibility.
 """
 
 from __future__ import annotations
