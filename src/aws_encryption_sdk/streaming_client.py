@@ -99,7 +99,10 @@ _BATCH_BYTES = 1 << 20
 class _ClientConfig:
     """Settings shared by the encryptor and the decryptor.
 
-    :param source: the message source: ``bytes``, ``str`` (encoded as UTF-8) or any object with ``read``
+    :param source: the message source: ``bytes`` (or another bytes-like object), ``str`` or any
+        object with ``read``. A ``str`` is data, encoded as UTF-8, never a file name (as in the
+        original); open the file and pass the file object instead. A stream's short reads are not
+        taken as its end, and the SDK never closes it.
     :param commitment_policy: which suites may be used
     :param signature_policy: whether signed messages may be decrypted
     :param max_encrypted_data_keys: most encrypted data keys a message may carry (None: no limit)
