@@ -97,17 +97,21 @@ class FrameSealer(_AeadContext):
         encrypt_into = self._aead.encrypt_into
         pack_prefix = _FRAME_PREFIX.pack_into
         pack_u32 = _U32.pack_into
-        iv, aad = self._frame_iv_and_aad(first_sequence_number, frame_length, False)
+        _, aad = self._frame_iv_and_aad(first_sequence_number, frame_length, False)
         aad_sequence_at = self._frame_seq_at
         with memoryview(out) as target, memoryview(plaintext) as source:
             for index in range(full_frames):
                 sequence_number = first_sequence_number + index
                 offset = index * stride
                 start = index * frame_length
-                pack_prefix(out, offset, sequence_number, sequence_number)
-                pack_u32(iv, 8, sequence_number)
+                pack_prefix(out, offset, sequence_number, sequence_number)  # sequence number, then the IV
                 pack_u32(aad, aad_sequence_at, sequence_number)
-                encrypt_into(iv, source[start : start + frame_length], aad, target[offset + 16 : offset + stride])
+                encrypt_into(
+                    target[offset + 4 : offset + 16],
+                    source[start : start + frame_length],
+                    aad,
+                    target[offset + 16 : offset + stride],
+                )
             if final:
                 sequence_number = first_sequence_number + full_frames
                 offset = full_frames * stride
@@ -172,24 +176,23 @@ class FrameOpener(_AeadContext):
         count = min(max_frames, len(data) // stride)
         out = bytearray(count * frame_length)
         decrypt_into = self._aead.decrypt_into
-        unpack_u32 = _U32.unpack_from
+        pack_prefix = _FRAME_PREFIX.pack_into
         pack_u32 = _U32.pack_into
-        iv, aad = self._frame_iv_and_aad(next_sequence_number, frame_length, False)
+        _, aad = self._frame_iv_and_aad(next_sequence_number, frame_length, False)
         aad_sequence_at = self._frame_seq_at
+        expected = bytearray(16)  # sequence number and deterministic IV of the next frame
         done = 0
-        with memoryview(out) as target:
+        with memoryview(out) as target, memoryview(expected) as expected_view:
+            iv = expected_view[4:]
             for index in range(count):
                 offset = index * stride
                 sequence_number = next_sequence_number + index
-                stored = unpack_u32(data, offset)[0]
-                if stored != sequence_number or stored == 0xFFFFFFFF:
-                    if stored == 0xFFFFFFFF:
+                pack_prefix(expected, 0, sequence_number, sequence_number)
+                if data[offset : offset + 16] != expected:
+                    if data[offset : offset + 4] == FINAL_FRAME_MARKER:
                         break
-                    raise SerializationError("Malformed message: frames out of order")
-                pack_u32(iv, 8, sequence_number)
+                    _raise_frame_prefix_error(data[offset : offset + 16], sequence_number)
                 pack_u32(aad, aad_sequence_at, sequence_number)
-                if data[offset + 4 : offset + 16] != iv:
-                    raise _iv_mismatch(sequence_number, data[offset + 4 : offset + 16])
                 try:
                     decrypt_into(
                         iv,
@@ -200,6 +203,7 @@ class FrameOpener(_AeadContext):
                 except InvalidTag:
                     raise _frame_failed(sequence_number) from None
                 done += 1
+            iv.release()
         del out[done * frame_length :]
         return out, done * stride
 
@@ -219,6 +223,13 @@ class FrameOpener(_AeadContext):
                 "The message body failed authentication: the message was altered or truncated, "
                 "or the wrong key was used"
             ) from None
+
+
+def _raise_frame_prefix_error(prefix: BytesLike, sequence_number: int) -> None:
+    """Say why a regular frame's sequence number and IV are not the expected ones."""
+    if _U32.unpack_from(prefix)[0] != sequence_number:
+        raise SerializationError("Malformed message: frames out of order")
+    raise _iv_mismatch(sequence_number, bytes(prefix)[4:16])
 
 
 def _iv_mismatch(sequence_number: int, iv: BytesLike) -> SerializationError:

@@ -43,7 +43,7 @@ class MessageSource:
         if isinstance(inner, io.BytesIO):
             self._bytes_io = inner
             self._position = inner.tell()
-            self._view = inner.getbuffer()
+            self._view = memoryview(inner.getvalue())  # shares the BytesIO's bytes: no copy
         #: Receives every byte read while set (the signature verifier of a signed message).
         self.verifier: Optional[_Digest] = None
         #: Bytes consumed from the source so far.

@@ -91,3 +91,21 @@ __all__ = [
     "is_valid_mrk_identifier",
     "to_str",
 ]
+
+# The classes live in private modules; they are documented, printed and pickled under this path.
+for _public in (
+    KMSMasterKey,
+    KMSMasterKeyConfig,
+    MRKAwareKMSMasterKey,
+    MRKAwareKMSMasterKeyConfig,
+    DiscoveryFilter,
+    KMSMasterKeyProviderConfig,
+    BaseKMSMasterKeyProvider,
+    DiscoveryAwsKmsMasterKeyProvider,
+    MRKAwareDiscoveryAwsKmsMasterKeyProvider,
+    MRKAwareStrictAwsKmsMasterKeyProvider,
+    StrictAwsKmsMasterKeyProvider,
+    KMSClient,
+):
+    _public.__module__ = __name__
+del _public
