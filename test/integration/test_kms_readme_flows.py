@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
 import aws_encryption_sdk
-from aws_encryption_sdk.exceptions import DecryptKeyError
+from aws_encryption_sdk.exceptions import DecryptKeyError, GenerateKeyError
 from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX, CommitmentPolicy
 from aws_encryption_sdk.key_providers.kms import DiscoveryFilter, StrictAwsKmsMasterKeyProvider
 
@@ -159,13 +159,14 @@ def test_discovery_provider_decrypts_within_its_filter(endpoint_url: str) -> Non
         client.decrypt(source=ciphertext, key_provider=refused)
 
 
-def test_unreachable_endpoint_propagates_the_botocore_error_and_drops_the_client(endpoint_url: str) -> None:
+def test_unreachable_endpoint_is_an_sdk_error_naming_the_key_and_drops_the_client(endpoint_url: str) -> None:
     (arn,) = _create_keys(endpoint_url, "us-east-1")
     dead_endpoint = f"http://127.0.0.1:{free_port()}"
     provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[arn], client_factory=_factory(dead_endpoint))
     client = aws_encryption_sdk.EncryptionSDKClient()
 
-    with pytest.raises(EndpointConnectionError):
+    with pytest.raises(GenerateKeyError, match=f"Master Key {arn} unable to generate data key") as raised:
         client.encrypt(source=MY_PLAINTEXT, key_provider=provider)
+    assert isinstance(raised.value.__cause__, EndpointConnectionError)
 
     assert provider._regional_clients == {}

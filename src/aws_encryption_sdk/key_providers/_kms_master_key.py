@@ -177,8 +177,9 @@ class KMSMasterKey(MasterKey):
     ) -> Mapping[str, Any]:
         """Call one KMS operation; a KMS error becomes ``error_class``, chained from it.
 
-        A botocore error that is not a KMS response (no credentials, connection failure) is
-        re-raised unchanged after telling the owning provider to drop this region's client.
+        A botocore error that is not a KMS response (no credentials, an unreachable endpoint) also
+        becomes ``error_class``, after telling the owning provider to drop this region's client, so
+        that only SDK exceptions leave the SDK (and a decryption can go on to the next key).
         """
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -188,10 +189,15 @@ class KMSMasterKey(MasterKey):
             message = f"Master Key {self._key_id} unable to {action} data key: {_describe_client_error(error)}"
             _LOGGER.debug(message)
             raise error_class(message) from error
-        except BotoCoreError:
+        except BotoCoreError as error:
             if self._on_botocore_error is not None:
                 self._on_botocore_error()
-            raise
+            message = (
+                f"Master Key {self._key_id} unable to {action} data key: AWS KMS could not be called: "
+                f"{type(error).__name__}: {error}"
+            )
+            _LOGGER.debug(message)
+            raise error_class(message) from error
         return response
 
     def _response_field(self, response: Mapping[str, Any], field: str, error_class: _KMSError, action: str) -> Any:

@@ -323,11 +323,17 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
             and why it failed
         """
         failures: list[str] = []
+        errors: list[Exception] = []
         for encrypted_data_key in encrypted_data_keys:
             try:
                 return self.decrypt_data_key(encrypted_data_key, algorithm, encryption_context)
             except _SKIPPABLE_DECRYPT_ERRORS as error:
                 failures.append(f"{_describe_edk(encrypted_data_key)}: {_describe_decrypt_failure(error)}")
+                errors.append(error)
+        if errors:
+            raise DecryptKeyError(_no_data_key_message(failures)) from ExceptionGroup(
+                f"{len(errors)} encrypted data key(s) could not be decrypted", errors
+            )
         raise DecryptKeyError(_no_data_key_message(failures))
 
 

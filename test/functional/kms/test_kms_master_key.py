@@ -179,7 +179,7 @@ def test_disabled_key_error_names_the_key_and_kms_code(
     assert isinstance(excinfo.value.__cause__, ClientError)
 
 
-def test_botocore_error_other_than_a_kms_response_propagates_unchanged(
+def test_botocore_error_other_than_a_kms_response_becomes_an_sdk_error_naming_the_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
@@ -188,8 +188,11 @@ def test_botocore_error_other_than_a_kms_response_propagates_unchanged(
     client = botocore.session.Session().create_client("kms", region_name="us-east-1")
     master_key = KMSMasterKey(key_id=KEY_ARN, client=client)
 
-    with pytest.raises(NoCredentialsError):
+    with pytest.raises(
+        GenerateKeyError, match=f"Master Key {KEY_ARN} unable to generate data key: .*NoCredentialsError"
+    ) as raised:
         master_key.generate_data_key(ALGORITHM, {})
+    assert isinstance(raised.value.__cause__, NoCredentialsError)
 
 
 # Exact request shapes (Stubber) ---------------------------------------------------------------------
