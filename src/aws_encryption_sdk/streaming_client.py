@@ -591,10 +591,11 @@ class StreamDecryptor(_EncryptionStream):
     def _read_header(self) -> None:
         config = self.config
         header, raw_header = deserialize_header(
-            self._source,
+            self._source.parse_stream(),
             max_encrypted_data_keys=config.max_encrypted_data_keys,
             max_header_size=config.max_header_size,
         )
+        self._source.resync()
         algorithm = header.algorithm
         validate_commitment_policy_on_decrypt(config.commitment_policy, algorithm)
         validate_signature_policy_on_decrypt(config.signature_policy, algorithm)
@@ -618,8 +619,9 @@ class StreamDecryptor(_EncryptionStream):
                 "materials manager returned no verification key"
             )
         self.header_auth = deserialize_header_auth(
-            version=header.version, stream=self._source, algorithm=algorithm, verifier=self.verifier
+            version=header.version, stream=self._source.parse_stream(), algorithm=algorithm, verifier=self.verifier
         )
+        self._source.resync()
         derived_key, commitment_key = derive_message_keys(materials.data_key.data_key, algorithm, header.message_id)
         if algorithm.is_committing() and not hmac.compare_digest(commitment_key or b"", header.commitment_key or b"-"):
             raise MasterKeyProviderError(
@@ -665,8 +667,9 @@ class StreamDecryptor(_EncryptionStream):
 
     def _prep_non_framed(self) -> None:
         iv, body_length = deserialize_non_framed_values(
-            stream=self._source, header=self._header, verifier=self.verifier
+            stream=self._source.parse_stream(), header=self._header, verifier=self.verifier
         )
+        self._source.resync()
         max_body_length = self.config.max_body_length
         if max_body_length is not None and body_length > max_body_length:
             raise CustomMaximumValueExceeded(
@@ -745,7 +748,8 @@ class StreamDecryptor(_EncryptionStream):
 
     def _read_footer(self) -> None:
         self._source.verifier = None
-        self.footer = deserialize_footer(stream=self._source, verifier=self.verifier)
+        self.footer = deserialize_footer(stream=self._source.parse_stream(), verifier=self.verifier)
+        self._source.resync()
 
     def _finish(self) -> None:
         self._state = _State.DONE

@@ -74,6 +74,24 @@ class MessageSource:
             )
         return data
 
+    def parse_stream(self) -> Any:
+        """Return a stream to parse the next bytes from; call :meth:`resync` when done.
+
+        For an in-memory source it is the ``BytesIO`` itself (C-speed small reads); otherwise it
+        is this object.
+        """
+        if self._bytes_io is not None and self._view is not None:
+            self._bytes_io.seek(self._position)
+            return self._bytes_io
+        return self
+
+    def resync(self) -> None:
+        """Take over the position reached by reading from :meth:`parse_stream`."""
+        if self._bytes_io is not None and self._view is not None:
+            position = self._bytes_io.tell()
+            self.consumed += position - self._position
+            self._position = position
+
     def in_memory(self) -> Optional[memoryview]:
         """Return the unread rest of an in-memory source (without consuming it), else None."""
         if self._view is None:

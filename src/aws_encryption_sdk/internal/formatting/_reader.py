@@ -90,7 +90,10 @@ class Reader:
         if size < 0:
             raise SerializationError(f"Invalid length {size} for {field_name}")
         self._check_limit(size, field_name)
-        buffer = bytearray()
+        first = self._read_chunk(min(size, CHUNK_SIZE)) if size else b""
+        if len(first) == size:
+            return self._accept(first)
+        buffer = bytearray(first)
         while len(buffer) < size:
             chunk = self._read_chunk(min(size - len(buffer), CHUNK_SIZE))
             if not chunk:
@@ -99,8 +102,11 @@ class Reader:
                     f"needed {size} bytes, got {len(buffer)} ({size - len(buffer)} missing)"
                 )
             buffer += chunk
-        data = bytes(buffer)
-        self.consumed += size
+        return self._accept(bytes(buffer))
+
+    def _accept(self, data: bytes) -> bytes:
+        """Count, capture and pass on the bytes of one complete field."""
+        self.consumed += len(data)
         if self._captured is not None:
             self._captured += data
         if self._verifier is not None:
