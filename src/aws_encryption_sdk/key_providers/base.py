@@ -120,7 +120,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         def _config_class(self):
             """Config class of this provider; override with a class attribute."""
 
-    #: Whether :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` may ask nested providers for master keys on demand.
+    #: Whether :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` may ask nested
+    providers for master keys on demand.
     vend_masterkey_on_decrypt: bool = True
 
     #: The provider's configuration (an instance of ``_config_class``); subclasses narrow the type.
@@ -201,7 +202,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         self._encrypt_key_index[key_id] = master_key
 
     def add_master_keys_from_list(self, key_ids: Iterable[str | bytes]) -> None:
-        """Add the master key of each key id, in order (see :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.add_master_key`).
+        """Add the master key of each key id, in order (see
+        :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.add_master_key`).
 
         :param key_ids: the key ids
         """
@@ -280,7 +282,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
 
         Only members with the data key's provider id are tried. Nested providers are asked for a
         master key only when this provider's ``vend_masterkey_on_decrypt`` is true. Master keys
-        that fail with :class:`~aws_encryption_sdk.exceptions.IncorrectMasterKeyError`, :class:`~aws_encryption_sdk.exceptions.DecryptKeyError` or
+        that fail with :class:`~aws_encryption_sdk.exceptions.IncorrectMasterKeyError`,
+        :class:`~aws_encryption_sdk.exceptions.DecryptKeyError` or
         :class:`~aws_encryption_sdk.exceptions.InvalidDataKeyError` are skipped; any other error propagates.
 
         :param encrypted_data_key: the encrypted data key
@@ -313,7 +316,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         """Decrypt the first encrypted data key that any member can decrypt.
 
         The keys are tried in iteration order (header order for message headers). Failures
-        that :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` would skip move on to the next key; other errors propagate.
+        that :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` would skip move on
+        to the next key; other errors propagate.
 
         :param encrypted_data_keys: the encrypted data keys
         :param algorithm: the algorithm suite of the message

@@ -1,8 +1,10 @@
 """Master keys and master key providers backed by AWS KMS.
 
-* :class:`~aws_encryption_sdk.key_providers.kms.StrictAwsKmsMasterKeyProvider` encrypts with every configured KMS key and decrypts only
+* :class:`~aws_encryption_sdk.key_providers.kms.StrictAwsKmsMasterKeyProvider` encrypts with every configured KMS
+  key and decrypts only
   with them (configure key ARNs to decrypt).
-* :class:`~aws_encryption_sdk.key_providers.kms.DiscoveryAwsKmsMasterKeyProvider` decrypts with whichever KMS key wrapped a data key,
+* :class:`~aws_encryption_sdk.key_providers.kms.DiscoveryAwsKmsMasterKeyProvider` decrypts with whichever KMS key
+  wrapped a data key,
   optionally limited by a :class:`~aws_encryption_sdk.key_providers.kms.DiscoveryFilter`; it cannot encrypt.
 * The ``MRKAware`` variants treat replicas of a multi-Region key (``key/mrk-...``) as one key.
 

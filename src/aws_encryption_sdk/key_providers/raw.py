@@ -66,7 +66,8 @@ class RawMasterKeyConfig(MasterKeyConfig):
 
 
 class RawMasterKey(MasterKey):
-    """A master key that wraps data keys locally with a :class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey`.
+    """A master key that wraps data keys locally with a
+    :class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey`.
 
     Build it with ``RawMasterKey(key_id=..., provider_id=..., wrapping_key=...)`` or
     ``RawMasterKey(config=RawMasterKeyConfig(...))``. The provider id comes from the config.
@@ -193,7 +194,8 @@ class RawMasterKeyProvider(MasterKeyProvider):
     """Abstract provider of raw master keys.
 
     Subclasses set ``provider_id`` and implement :meth:`_get_raw_key`. Only master keys added
-    with :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.add_master_key` are used, for decryption too (``vend_masterkey_on_decrypt`` is
+    with :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.add_master_key` are used, for decryption
+    too (``vend_masterkey_on_decrypt`` is
     False).
     """
 

@@ -1,6 +1,7 @@
 """Wrapping keys of raw master keys: AES-GCM and RSA encryption of data keys.
 
-A :class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey` holds the key material of a raw AES or raw RSA master key and wraps
+A :class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey` holds the key material of a raw AES or
+raw RSA master key and wraps
 (encrypts) and unwraps (decrypts) plaintext data keys with it. AES wrapping binds the encryption
 context as associated data and uses a fresh random IV per data key; RSA wrapping ignores the
 encryption context.

@@ -1,7 +1,8 @@
 """Parsing of AWS Encryption SDK messages: header, header authentication, body and footer.
 
 Every function reads from a binary stream through one private reader that reads exactly the
-bytes each field needs, so truncated input always ends in a :class:`~aws_encryption_sdk.exceptions.SerializationError` naming
+bytes each field needs, so truncated input always ends in a
+:class:`~aws_encryption_sdk.exceptions.SerializationError` naming
 the field. Header fields are checked as soon as they are read, in message order.
 """
 

@@ -240,7 +240,8 @@ def serialize_frame(
     """Encrypt and serialize one frame from the start of ``plaintext``.
 
     The frame takes up to ``frame_length`` bytes of plaintext; its IV is eight zero bytes and
-    the sequence number, and its AAD is built by :func:`~aws_encryption_sdk.internal.formatting.encryption_context.assemble_content_aad`.
+    the sequence number, and its AAD is built by
+    :func:`~aws_encryption_sdk.internal.formatting.encryption_context.assemble_content_aad`.
 
     :param algorithm: the algorithm suite
     :param plaintext: the plaintext still to encrypt
