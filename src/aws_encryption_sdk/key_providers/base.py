@@ -120,8 +120,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         def _config_class(self):
             """Config class of this provider; override with a class attribute."""
 
-    #: Whether :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` may ask nested
-    providers for master keys on demand.
+    #: Whether :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` may ask
+    #: nested providers for master keys on demand.
     vend_masterkey_on_decrypt: bool = True
 
     #: The provider's configuration (an instance of ``_config_class``); subclasses narrow the type.
