@@ -225,8 +225,8 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         """Return the master key for the key info of an encrypted data key.
 
         Key info that is not a KMS ARN, or that the discovery filter does not allow, raises
-        :class:`~aws_encryption_sdk.exceptions.DecryptKeyError`, so decryption skips that encrypted data key and
-            tries the next.
+        :class:`~aws_encryption_sdk.exceptions.DecryptKeyError`, so decryption skips that encrypted data key
+        and tries the next.
 
         :param key_info: the key ARN recorded in an encrypted data key
         :returns: the master key
