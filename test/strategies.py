@@ -94,7 +94,7 @@ class SampleMessage:
 @functools.cache
 def sample_message(suite_id: int, framed: bool) -> SampleMessage:
     """The sample message of a suite, framed (frame length 16) or not (encrypted once per process)."""
-    ciphertext, header = encrypting_client(suite_id).encrypt(
+    ciphertext, _ = encrypting_client(suite_id).encrypt(
         source=PLAINTEXT,
         key_provider=aes_master_key(),
         algorithm=suite(suite_id),
@@ -149,7 +149,8 @@ def mutated(draw: st.DrawFn, message: bytes, max_edits: int = 3) -> bytes:
         at = draw(st.integers(min_value=0, max_value=len(data)))
         kind = draw(st.sampled_from(["overwrite", "insert", "delete", "splice", "truncate", "append", "flip"]))
         if kind == "overwrite":
-            data[at : at + len(filler := draw(_filler))] = filler
+            filler = draw(_filler)
+            data[at : at + len(filler)] = filler
         elif kind == "insert":
             data[at:at] = draw(_filler)
         elif kind == "delete":

@@ -361,7 +361,11 @@ class _EncryptionStream(io.IOBase):
         try:
             self.close()
         except AWSEncryptionSDKClientError:
-            _LOGGER.exception("Error on closing")
+            if exc_type is None:
+                _LOGGER.exception("Error on closing")
+            else:
+                # The error that ended the block is what matters; it propagates unchanged.
+                _LOGGER.debug("Error on closing after %s", exc_type.__name__)
 
 
 class StreamEncryptor(_EncryptionStream):

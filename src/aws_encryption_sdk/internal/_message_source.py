@@ -36,7 +36,7 @@ class MessageSource:
 
     def __init__(self, stream: Any) -> None:
         inner = _unwrap(stream)
-        self._stream = stream
+        self._stream = inner  # this class insists on full reads itself
         self._view: Optional[memoryview] = None
         self._position = 0
         self._bytes_io: Optional[io.BytesIO] = None
@@ -134,6 +134,8 @@ class MessageSource:
                 raise SerializationError(f"Reading the message source failed: {error}") from error
             if not chunk:
                 break
+            if isinstance(chunk, str):
+                raise SerializationError("The source returned text instead of bytes; open it in binary mode")
             data += chunk
         return bytes(data)
 

@@ -336,7 +336,9 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
                 errors.append(error)
         if errors:
             raise DecryptKeyError(_no_data_key_message(failures)) from ExceptionGroup(
-                f"{len(errors)} encrypted data key(s) could not be decrypted", errors
+                f"{len(errors)} encrypted data key(s) could not be decrypted (the first "
+                f"{min(len(errors), _MAX_FAILURES_SHOWN)} shown)",
+                errors[:_MAX_FAILURES_SHOWN],
             )
         raise DecryptKeyError(_no_data_key_message(failures))
 
@@ -546,9 +548,17 @@ def _describe_decrypt_failure(error: Exception) -> str:
     return _describe_error(error)
 
 
+#: The final "no data key" error describes at most this many keys, so a hostile header with
+#: thousands of encrypted data keys cannot make an enormous message (or log line).
+_MAX_FAILURES_SHOWN = 10
+
+
 def _no_data_key_message(failures: list[str]) -> str:
     """Build the message of the final "no data key" error from each key's failure."""
     if not failures:
         return f"{_NO_DATA_KEY_FROM_LIST}: no encrypted data keys were given"
     noun = "encrypted data key" if len(failures) == 1 else "encrypted data keys"
-    return f"{_NO_DATA_KEY_FROM_LIST}: tried {len(failures)} {noun}: " + "; ".join(failures)
+    shown = "; ".join(failures[:_MAX_FAILURES_SHOWN])
+    hidden = len(failures) - _MAX_FAILURES_SHOWN
+    more = f"; and {hidden} more" if hidden > 0 else ""
+    return f"{_NO_DATA_KEY_FROM_LIST}: tried {len(failures)} {noun}: {shown}{more}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from aws_encryption_sdk.exceptions import DecryptKeyError, SerializationError
 from aws_encryption_sdk.identifiers import AlgorithmSuite, EncryptionType
 from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
 from aws_encryption_sdk.internal.formatting.deserialize import deserialize_wrapped_key
@@ -173,13 +174,16 @@ class RawMasterKey(MasterKey):
         :raises DataKeyUnwrapError: when an AES wrapping key cannot authenticate the data key
             (wrong key or wrong encryption context)
         :raises IncorrectMasterKeyError: when an RSA wrapping key cannot decrypt the data key
-        :raises SerializationError: when the encrypted data key is malformed
+        :raises DecryptKeyError: when the encrypted data key is malformed (decryption moves on)
         """
-        encrypted_wrapped_key = deserialize_wrapped_key(
-            wrapping_algorithm=self.config.wrapping_key.wrapping_algorithm,
-            wrapping_key_id=self.key_id,
-            wrapped_encrypted_key=encrypted_data_key,
-        )
+        try:
+            encrypted_wrapped_key = deserialize_wrapped_key(
+                wrapping_algorithm=self.config.wrapping_key.wrapping_algorithm,
+                wrapping_key_id=self.key_id,
+                wrapped_encrypted_key=encrypted_data_key,
+            )
+        except SerializationError as error:
+            raise DecryptKeyError(f"Malformed encrypted data key for {self.key_provider}: {error}") from error
         plaintext_data_key: bytes = self.config.wrapping_key.decrypt(
             encrypted_wrapped_data_key=encrypted_wrapped_key, encryption_context=encryption_context
         )

@@ -316,14 +316,15 @@ def test_aes_key_with_wrong_context_raises_data_key_unwrap_error() -> None:
         master_key.decrypt_data_key(_as_edk(data_key), SUITE, {"purpose": "other"})
 
 
-def test_aes_edk_with_truncated_ciphertext_raises_serialization_error() -> None:
+def test_aes_edk_with_truncated_ciphertext_is_a_skippable_decrypt_key_error() -> None:
     master_key = _aes_key()
     data_key = master_key.generate_data_key(SUITE, CONTEXT)
     truncated = EncryptedDataKey(
         key_provider=data_key.key_provider, encrypted_data_key=data_key.encrypted_data_key[:16]
     )
-    with pytest.raises(SerializationError):
+    with pytest.raises(DecryptKeyError, match="incomplete ciphertext or tag") as raised:
         master_key.decrypt_data_key(truncated, SUITE, CONTEXT)
+    assert isinstance(raised.value.__cause__, SerializationError)
 
 
 def test_rsa_public_key_cannot_decrypt() -> None:
