@@ -217,10 +217,11 @@ def streaming(size: int, runs: int) -> list[dict[str, Any]]:
                 handle.write(os.urandom(MIB))
 
         def run(mode: str, source: Path, target: Path) -> None:
+            options = {"frame_length": 64 * KIB} if mode == "e" else {}
             with (
                 source.open("rb") as reader,
                 target.open("wb") as writer,
-                client.stream(mode=mode, source=reader, key_provider=key, frame_length=64 * KIB) as stream,
+                client.stream(mode=mode, source=reader, key_provider=key, **options) as stream,
             ):
                 for chunk in stream:
                     writer.write(chunk)
