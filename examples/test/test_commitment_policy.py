@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from aws_encryption_sdk import CommitmentPolicy
 from aws_encryption_sdk.exceptions import ActionNotAllowedError
@@ -16,17 +14,10 @@ from examples.src import commitment_policy
 
 
 @pytest.fixture
-def kms_key_arn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+def kms_key_arn(fake_aws: None) -> Iterator[str]:
     """A KMS key in moto's us-west-2, with dummy credentials and no local AWS configuration."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        arn: str = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
-        yield arn
+    arn: str = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
+    yield arn
 
 
 def test_tour_reports_suites_and_the_strict_refusal(kms_key_arn: str) -> None:

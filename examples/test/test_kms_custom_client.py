@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
-from moto import mock_aws
 
 from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX
 from examples.src import kms_custom_client
@@ -18,16 +16,9 @@ REGIONS = ("us-east-1", "eu-west-1")
 
 
 @pytest.fixture
-def kms_key_arns(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[str]]:
+def kms_key_arns(fake_aws: None) -> Iterator[list[str]]:
     """A KMS key in each of two moto regions, with dummy credentials and no local AWS configuration."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        yield [boto3.client("kms", region_name=region).create_key()["KeyMetadata"]["Arn"] for region in REGIONS]
+    yield [boto3.client("kms", region_name=region).create_key()["KeyMetadata"]["Arn"] for region in REGIONS]
 
 
 def _assert_tuned(client: Any, region: str) -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 import aws_encryption_sdk
 from aws_encryption_sdk.exceptions import MasterKeyProviderError
@@ -15,17 +13,10 @@ from examples.src import kms_discovery
 
 
 @pytest.fixture
-def kms_key_arn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+def kms_key_arn(fake_aws: None) -> Iterator[str]:
     """A KMS key in moto's eu-central-1, with dummy credentials and no default region."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        arn: str = boto3.client("kms", region_name="eu-central-1").create_key()["KeyMetadata"]["Arn"]
-        yield arn
+    arn: str = boto3.client("kms", region_name="eu-central-1").create_key()["KeyMetadata"]["Arn"]
+    yield arn
 
 
 def test_discovery_decrypts_with_the_key_named_in_the_message(kms_key_arn: str) -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from aws_encryption_sdk.exceptions import DecryptKeyError
 from aws_encryption_sdk.key_providers.kms import DiscoveryFilter
@@ -17,17 +15,10 @@ MOTO_ACCOUNT = "123456789012"
 
 
 @pytest.fixture
-def kms_key_arn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+def kms_key_arn(fake_aws: None) -> Iterator[str]:
     """A KMS key in moto's us-east-2 (moto's default account), with dummy credentials."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        arn: str = boto3.client("kms", region_name="us-east-2").create_key()["KeyMetadata"]["Arn"]
-        yield arn
+    arn: str = boto3.client("kms", region_name="us-east-2").create_key()["KeyMetadata"]["Arn"]
+    yield arn
 
 
 def test_filter_for_key_admits_the_keys_account_and_partition(kms_key_arn: str) -> None:

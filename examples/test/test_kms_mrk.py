@@ -10,13 +10,11 @@ the SDK asks for exactly that call (the replica's ARN, the encrypted data key, t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 import aws_encryption_sdk
 from aws_encryption_sdk.exceptions import DecryptKeyError
@@ -26,19 +24,12 @@ PLAINTEXT = b"one key, many regions"
 
 
 @pytest.fixture
-def mrk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str, str]]:
+def mrk(fake_aws: None) -> Iterator[tuple[str, str]]:
     """A multi-Region key in moto's us-east-1 with a replica in us-west-2: (primary ARN, replica ARN)."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        east = boto3.client("kms", region_name="us-east-1")
-        primary = east.create_key(MultiRegion=True)["KeyMetadata"]
-        replica = east.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2")["ReplicaKeyMetadata"]
-        yield primary["Arn"], replica["Arn"]
+    east = boto3.client("kms", region_name="us-east-1")
+    primary = east.create_key(MultiRegion=True)["KeyMetadata"]
+    replica = east.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2")["ReplicaKeyMetadata"]
+    yield primary["Arn"], replica["Arn"]
 
 
 class ReplicaRegion:

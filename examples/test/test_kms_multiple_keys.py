@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 import aws_encryption_sdk
 from aws_encryption_sdk.exceptions import DecryptKeyError
@@ -22,16 +20,9 @@ def _create_key(region: str) -> str:
 
 
 @pytest.fixture
-def kms_key_arns(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[str]]:
+def kms_key_arns(fake_aws: None) -> Iterator[list[str]]:
     """One KMS key in each of three moto regions, with dummy credentials."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        yield [_create_key(region) for region in REGIONS]
+    yield [_create_key(region) for region in REGIONS]
 
 
 def test_message_has_one_encrypted_data_key_per_key_in_configured_order(kms_key_arns: list[str]) -> None:

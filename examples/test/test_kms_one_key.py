@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
-from moto import mock_aws
 
 import aws_encryption_sdk
 from aws_encryption_sdk.exceptions import DecryptKeyError
@@ -19,17 +17,10 @@ from examples.src import kms_one_key
 
 
 @pytest.fixture
-def kms_key_arn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+def kms_key_arn(fake_aws: None) -> Iterator[str]:
     """A KMS key in moto's us-west-2, with dummy credentials and no local AWS configuration."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        arn: str = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
-        yield arn
+    arn: str = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
+    yield arn
 
 
 def test_message_carries_one_data_key_wrapped_by_the_kms_key(kms_key_arn: str) -> None:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 import aws_encryption_sdk
 from aws_encryption_sdk.exceptions import DecryptKeyError
@@ -17,17 +15,10 @@ from examples.src.multiple_providers import DecryptedBy
 
 
 @pytest.fixture
-def kms_key_arn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+def kms_key_arn(fake_aws: None) -> Iterator[str]:
     """A KMS key in moto's us-west-2, with dummy credentials and no local AWS configuration."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        arn: str = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
-        yield arn
+    arn: str = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
+    yield arn
 
 
 def test_each_key_alone_decrypts_the_message(kms_key_arn: str) -> None:
