@@ -90,8 +90,9 @@ class FrameSealer(_AeadContext):
         full_frames, remainder = divmod(len(plaintext), frame_length)
         if not final and remainder:
             raise ValueError("only the final frame may be shorter than the frame length")
-        last_sequence_number = first_sequence_number + full_frames - (0 if final else 1)
-        check_sequence_number(last_sequence_number)
+        # The last regular frame is at most 0xFFFFFFFE (0xFFFFFFFF marks the final frame), and the
+        # final frame at most 0xFFFFFFFF: both bounds are this one check.
+        check_sequence_number(first_sequence_number + full_frames)
         stride = frame_length + REGULAR_FRAME_OVERHEAD
         out = bytearray(full_frames * stride + (FINAL_FRAME_OVERHEAD + remainder if final else 0))
         encrypt_into = self._aead.encrypt_into

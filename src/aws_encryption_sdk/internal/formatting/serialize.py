@@ -257,7 +257,8 @@ def serialize_frame(
     """
     if sequence_number < 1:
         raise SerializationError("Frame sequence number must be greater than 0")
-    if sequence_number > MAX_FRAME_COUNT:
+    if sequence_number > MAX_FRAME_COUNT or (sequence_number == MAX_FRAME_COUNT and not is_final_frame):
+        # 0xFFFFFFFF marks the final frame, so only the final frame may carry that sequence number.
         raise SerializationError("Max frame count exceeded")
     frame_plaintext = plaintext[:frame_length]
     if not is_final_frame and len(frame_plaintext) != frame_length:

@@ -104,7 +104,8 @@ def frame_inputs(draw: st.DrawFn) -> tuple[AlgorithmSuite, bytes, int, int, bool
     final = draw(st.booleans())
     size = draw(st.integers(min_value=0, max_value=frame_length)) if final else frame_length
     plaintext = draw(st.binary(min_size=size, max_size=size)) + draw(st.binary(max_size=8))
-    sequence_number = draw(st.integers(min_value=1, max_value=2**32 - 1))
+    # 0xFFFFFFFF marks the final frame: only a final frame may carry it.
+    sequence_number = draw(st.integers(min_value=1, max_value=2**32 - 1 if final else 2**32 - 2))
     return suite, plaintext, frame_length, sequence_number, final
 
 

@@ -271,6 +271,14 @@ def test_frame_is_fed_to_the_signer() -> None:
     assert bytes(signer.seen) == data
 
 
+def test_regular_frame_cannot_carry_the_final_frame_marker_as_its_sequence_number() -> None:
+    suite = AlgorithmSuite.AES_128_GCM_IV12_TAG16
+    with pytest.raises(SerializationError, match=r"^Max frame count exceeded$"):
+        serialize_frame(suite, b"x", bytes(16), bytes(16), 1, 0xFFFFFFFF, False)
+    frame, _ = serialize_frame(suite, b"x", bytes(16), bytes(16), 1, 0xFFFFFFFF, True)
+    assert frame.startswith(b"\xff\xff\xff\xff\xff\xff\xff\xff")
+
+
 def test_frame_sequence_number_above_2_32_minus_1_is_max_frame_count_exceeded() -> None:
     with pytest.raises(SerializationError, match=r"^Max frame count exceeded$"):
         serialize_frame(SUITE_V1, b"abcd", bytes(16), KEY, 4, 2**32, True)
