@@ -1,8 +1,8 @@
 """AWS KMS master key providers (private module; import them from :mod:`aws_encryption_sdk.key_providers.kms`).
 
-A provider keeps one KMS client per region, created on first use, and builds one master key per
-KMS key. Strict providers encrypt and decrypt with the configured keys only; discovery providers
-decrypt with whatever KMS key wrapped a data key, within an optional account/partition filter.
+A provider keeps one KMS client per region, created on first use, and builds one master key per KMS key.
+Strict providers encrypt and decrypt with the configured keys only; discovery providers decrypt with whatever
+KMS key wrapped a data key, within an optional account/partition filter.
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
 
     Holds one KMS client per region in ``_regional_clients``, created on first use by
     :meth:`add_regional_client` (override it, or pass ``client_factory``, to customise clients).
-    A botocore error that is not a KMS response (no credentials, connection failure) drops that
-    region's client, so the next use builds a new one, and propagates unchanged. Providers may be
-    shared between threads.
+    A botocore error that is not a KMS response (no credentials, connection failure) drops that region's
+    client, so the next use builds a new one, and propagates unchanged. Providers may be shared between
+    threads.
 
     Subclasses implement :meth:`validate_config`.
     """
@@ -254,9 +254,9 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
 class StrictAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
     """KMS provider that encrypts with every configured key and decrypts only with them.
 
-    The first key in ``key_ids`` generates the data key and every other key encrypts it. Only
-    encrypted data keys whose key ARN equals a configured id are decrypted, so configure key ARNs
-    (aliases and bare key ids can encrypt but never decrypt).
+    The first key in ``key_ids`` generates the data key and every other key encrypts it. Only encrypted data
+    keys whose key ARN equals a configured id are decrypted, so configure key ARNs (aliases and bare key ids
+    can encrypt but never decrypt).
     """
 
     vend_masterkey_on_decrypt = False
@@ -282,8 +282,8 @@ class StrictAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
 class DiscoveryAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
     """KMS provider that decrypts with whichever KMS key wrapped a data key.
 
-    A ``discovery_filter`` limits it to keys of the given accounts in one partition; encrypted
-    data keys outside it are skipped. It has no keys to encrypt with.
+    A ``discovery_filter`` limits it to keys of the given accounts in one partition; encrypted data keys
+    outside it are skipped. It has no keys to encrypt with.
     """
 
     def validate_config(self) -> None:
@@ -301,8 +301,8 @@ class DiscoveryAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
 class MRKAwareStrictAwsKmsMasterKeyProvider(StrictAwsKmsMasterKeyProvider):
     """Strict KMS provider that also decrypts data keys wrapped by replicas of its multi-Region keys.
 
-    KMS is always called with the configured key in its own region. Two configured ids of the
-    same multi-Region key are refused.
+    KMS is always called with the configured key in its own region. Two configured ids of the same
+    multi-Region key are refused.
 
     .. versionadded:: 2.3.0
     """
@@ -337,9 +337,8 @@ class MRKAwareStrictAwsKmsMasterKeyProvider(StrictAwsKmsMasterKeyProvider):
 class MRKAwareDiscoveryAwsKmsMasterKeyProvider(DiscoveryAwsKmsMasterKeyProvider):
     """Discovery KMS provider that decrypts multi-Region keys in one region, ``discovery_region``.
 
-    An encrypted data key wrapped by a multi-Region key in any region is decrypted by that key's
-    replica in ``discovery_region`` (by default the provider's default region); other keys are
-    used in their own region.
+    An encrypted data key wrapped by a multi-Region key in any region is decrypted by that key's replica in
+    ``discovery_region`` (by default the provider's default region); other keys are used in their own region.
 
     .. versionadded:: 2.3.0
     """

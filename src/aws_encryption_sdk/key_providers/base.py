@@ -1,16 +1,15 @@
 """Base classes for master key providers and master keys.
 
-A :class:`MasterKeyProvider` holds master keys and nested providers. On encrypt it hands the
-default materials manager a primary master key (which generates the data key) and the list of
-every master key (each of which encrypts it). On decrypt it walks the encrypted data keys and
-asks each member whose provider id matches to decrypt them.
+A :class:`MasterKeyProvider` holds master keys and nested providers. On encrypt it hands the default materials
+manager a primary master key (which generates the data key) and the list of every master key (each of which
+encrypts it). On decrypt it walks the encrypted data keys and asks each member whose provider id matches to
+decrypt them.
 
-A :class:`MasterKey` is a provider that provides only itself and actually generates, encrypts
-and decrypts data keys.
+A :class:`MasterKey` is a provider that provides only itself and actually generates, encrypts and decrypts
+data keys.
 
-Both are configured in ``__new__``, from keyword arguments or from ``config=``, so subclasses
-may define ``__init__(self, **kwargs)`` without calling ``super().__init__`` and still find
-``self.config`` set up.
+Both are configured in ``__new__``, from keyword arguments or from ``config=``, so subclasses may define
+``__init__(self, **kwargs)`` without calling ``super().__init__`` and still find ``self.config`` set up.
 """
 
 from __future__ import annotations
@@ -100,11 +99,11 @@ class MasterKeyConfig:
 class MasterKeyProvider(metaclass=abc.ABCMeta):
     """Abstract container of master keys and nested master key providers.
 
-    Build a provider with keyword arguments for its config class (``_config_class``) or with
-    ``config=<config instance>``; positional arguments are rejected.
+    Build a provider with keyword arguments for its config class (``_config_class``) or with ``config=<config
+    instance>``; positional arguments are rejected.
 
-    Subclasses set ``provider_id`` (a class attribute string compared with the provider id of
-    encrypted data keys) and ``_config_class``, and implement :meth:`_new_master_key`.
+    Subclasses set ``provider_id`` (a class attribute string compared with the provider id of encrypted data
+    keys) and ``_config_class``, and implement :meth:`_new_master_key`.
     """
 
     if TYPE_CHECKING:
@@ -167,8 +166,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
     ) -> tuple[MasterKey, list[MasterKey]]:
         """Return the primary master key and every master key to encrypt a message with.
 
-        The primary is the first member's primary; the list concatenates every member's keys,
-        in the order the members were added.
+        The primary is the first member's primary; the list concatenates every member's keys, in the order the
+        members were added.
 
         :param encryption_context: the encryption context of the message
         :param plaintext_rostream: a read-only view of the plaintext source
@@ -241,8 +240,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
     def master_key_for_decrypt(self, key_info: str | bytes) -> MasterKey:
         """Return a master key able to decrypt data keys with this key info.
 
-        Member keys come first, then keys created earlier for decryption; otherwise a new one is
-        created and remembered for decryption only (it never becomes a member).
+        Member keys come first, then keys created earlier for decryption; otherwise a new one is created and
+        remembered for decryption only (it never becomes a member).
 
         :param key_info: the key info of an encrypted data key (``str`` is encoded as UTF-8)
         :returns: the master key
@@ -280,9 +279,9 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
     ) -> DataKey:
         """Decrypt one encrypted data key with the first member that can.
 
-        Only members with the data key's provider id are tried. Nested providers are asked for a
-        master key only when this provider's ``vend_masterkey_on_decrypt`` is true. Master keys
-        that fail with :class:`~aws_encryption_sdk.exceptions.IncorrectMasterKeyError`,
+        Only members with the data key's provider id are tried. Nested providers are asked for a master key
+        only when this provider's ``vend_masterkey_on_decrypt`` is true. Master keys that fail with
+        :class:`~aws_encryption_sdk.exceptions.IncorrectMasterKeyError`,
         :class:`~aws_encryption_sdk.exceptions.DecryptKeyError` or
         :class:`~aws_encryption_sdk.exceptions.InvalidDataKeyError` are skipped; any other error propagates.
 
@@ -315,8 +314,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
     ) -> DataKey:
         """Decrypt the first encrypted data key that any member can decrypt.
 
-        The keys are tried in iteration order (header order for message headers). Failures
-        that :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` would skip move on
+        The keys are tried in iteration order (header order for message headers). Failures that
+        :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.decrypt_data_key` would skip move on
         to the next key; other errors propagate.
 
         :param encrypted_data_keys: the encrypted data keys
@@ -346,8 +345,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
 class MasterKey(MasterKeyProvider):
     """Abstract master key: a provider that provides only itself.
 
-    Subclasses set ``provider_id`` (or ``None`` to take it from the config) and ``_config_class``
-    (a :class:`MasterKeyConfig` subclass), and implement :meth:`_generate_data_key`,
+    Subclasses set ``provider_id`` (or ``None`` to take it from the config) and ``_config_class`` (a
+    :class:`MasterKeyConfig` subclass), and implement :meth:`_generate_data_key`,
     :meth:`_encrypt_data_key` and :meth:`_decrypt_data_key`.
     """
 

@@ -1,17 +1,16 @@
 """Master keys and master key providers backed by AWS KMS.
 
 * :class:`~aws_encryption_sdk.key_providers.kms.StrictAwsKmsMasterKeyProvider` encrypts with every configured KMS
-  key and decrypts only
-  with them (configure key ARNs to decrypt).
+  key and decrypts only with them (configure key ARNs to decrypt).
 * :class:`~aws_encryption_sdk.key_providers.kms.DiscoveryAwsKmsMasterKeyProvider` decrypts with whichever KMS key
-  wrapped a data key,
-  optionally limited by a :class:`~aws_encryption_sdk.key_providers.kms.DiscoveryFilter`; it cannot encrypt.
+  wrapped a data key, optionally limited by a :class:`~aws_encryption_sdk.key_providers.kms.DiscoveryFilter`;
+  it cannot encrypt.
 * The ``MRKAware`` variants treat replicas of a multi-Region key (``key/mrk-...``) as one key.
 
-Importing this module does not import boto3 or botocore; they are imported when the first
-provider, master key or config is built. Providers keep one KMS client per region; pass
-``client_factory=`` to build those clients yourself (timeouts, proxies, ``endpoint_url``), or
-override :meth:`~aws_encryption_sdk.key_providers.kms.BaseKMSMasterKeyProvider.add_regional_client`.
+Importing this module does not import boto3 or botocore; they are imported when the first provider, master key
+or config is built. Providers keep one KMS client per region; pass ``client_factory=`` to build those clients
+yourself (timeouts, proxies, ``endpoint_url``), or override
+:meth:`~aws_encryption_sdk.key_providers.kms.BaseKMSMasterKeyProvider.add_regional_client`.
 """
 
 from __future__ import annotations

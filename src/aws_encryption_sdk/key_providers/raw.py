@@ -1,8 +1,8 @@
 """Raw master keys: data keys wrapped locally with an AES or RSA wrapping key.
 
-A raw AES key writes ``key id || tag length in bits || IV length || IV`` as the key info of each
-encrypted data key and authenticates the wrapped key with the serialized encryption context. A
-raw RSA key writes only its key id.
+A raw AES key writes ``key id || tag length in bits || IV length || IV`` as the key info of each encrypted
+data key and authenticates the wrapped key with the serialized encryption context. A raw RSA key writes only
+its key id.
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ class RawMasterKey(MasterKey):
     def owns_data_key(self, data_key: DataKey | RawDataKey | EncryptedDataKey) -> bool:
         """Say whether this master key wrapped a data key.
 
-        RSA keys own data keys whose provider id and key info equal theirs. AES keys own data keys
-        with their provider id whose key info is their key info prefix followed by an IV.
+        RSA keys own data keys whose provider id and key info equal theirs. AES keys own data keys with their
+        provider id whose key info is their key info prefix followed by an IV.
 
         :param data_key: the data key
         :returns: True when the data key belongs to this master key
@@ -197,10 +197,9 @@ class RawMasterKey(MasterKey):
 class RawMasterKeyProvider(MasterKeyProvider):
     """Abstract provider of raw master keys.
 
-    Subclasses set ``provider_id`` and implement :meth:`_get_raw_key`. Only master keys added
-    with :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.add_master_key` are used, for decryption
-    too (``vend_masterkey_on_decrypt`` is
-    False).
+    Subclasses set ``provider_id`` and implement :meth:`_get_raw_key`. Only master keys added with
+    :meth:`~aws_encryption_sdk.key_providers.base.MasterKeyProvider.add_master_key` are used, for decryption
+    too (``vend_masterkey_on_decrypt`` is False).
     """
 
     # Annotated so that subclasses may set a config class with a different constructor.

@@ -1,10 +1,9 @@
 """Wrapping keys of raw master keys: AES-GCM and RSA encryption of data keys.
 
-A :class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey` holds the key material of a raw AES or
-raw RSA master key and wraps
-(encrypts) and unwraps (decrypts) plaintext data keys with it. AES wrapping binds the encryption
-context as associated data and uses a fresh random IV per data key; RSA wrapping ignores the
-encryption context.
+A :class:`~aws_encryption_sdk.internal.crypto.wrapping_keys.WrappingKey` holds the key material of a raw AES
+or raw RSA master key and wraps (encrypts) and unwraps (decrypts) plaintext data keys with it. AES wrapping
+binds the encryption context as associated data and uses a fresh random IV per data key; RSA wrapping ignores
+the encryption context.
 """
 
 from __future__ import annotations
@@ -137,8 +136,8 @@ class WrappingKey:
     def _generate_iv(self) -> bytes:
         """Return a fresh IV for one AES-GCM wrapping operation.
 
-        Subclasses may override this to pin the IV, for example in known-answer tests. Production
-        code must never reuse an IV with the same wrapping key.
+        Subclasses may override this to pin the IV, for example in known-answer tests. Production code must
+        never reuse an IV with the same wrapping key.
 
         .. versionadded:: 4.1.0
 

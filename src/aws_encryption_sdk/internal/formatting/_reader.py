@@ -1,9 +1,9 @@
 """The one reader every message parser goes through (private).
 
-It reads exactly the bytes asked for or fails with a :class:`~aws_encryption_sdk.exceptions.SerializationError`
-that names the
-field and how many bytes were missing. Large reads are done in chunks of at most 1 MiB, so a
-length field taken from untrusted input never sizes a buffer before those bytes have arrived.
+It reads exactly the bytes asked for or fails with a
+:class:`~aws_encryption_sdk.exceptions.SerializationError` that names the field and how many bytes were
+missing. Large reads are done in chunks of at most 1 MiB, so a length field taken from untrusted input never
+sizes a buffer before those bytes have arrived.
 """
 
 from __future__ import annotations

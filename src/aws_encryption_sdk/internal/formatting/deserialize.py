@@ -1,7 +1,7 @@
 """Parsing of AWS Encryption SDK messages: header, header authentication, body and footer.
 
-Every function reads from a binary stream through one private reader that reads exactly the
-bytes each field needs, so truncated input always ends in a
+Every function reads from a binary stream through one private reader that reads exactly the bytes each field
+needs, so truncated input always ends in a
 :class:`~aws_encryption_sdk.exceptions.SerializationError` naming
 the field. Header fields are checked as soon as they are read, in message order.
 """
@@ -221,8 +221,8 @@ def deserialize_header(
 ) -> tuple[MessageHeader, bytes]:
     """Read and check a message header body.
 
-    Each field is checked as soon as it is read. The header authentication is not read or
-    checked here (see :func:`deserialize_header_auth` and :func:`validate_header`).
+    Each field is checked as soon as it is read. The header authentication is not read or checked here (see
+    :func:`deserialize_header_auth` and :func:`validate_header`).
 
     :param stream: the source, positioned at the start of the message
     :param max_encrypted_data_keys: most encrypted data keys accepted (None: no limit)
@@ -279,8 +279,8 @@ def deserialize_header_auth(
 ) -> MessageHeaderAuthentication:
     """Read the header authentication block.
 
-    Version 1 stores an IV and a tag; the IV must be all zero, as every conforming encryptor
-    writes it. Version 2 stores only the tag; the returned IV is then the all-zero header IV.
+    Version 1 stores an IV and a tag; the IV must be all zero, as every conforming encryptor writes it.
+    Version 2 stores only the tag; the returned IV is then the all-zero header IV.
 
     :param version: the message format version of the header
     :param stream: the source, positioned after the header body
@@ -340,9 +340,8 @@ def deserialize_frame(
 ) -> tuple[MessageFrameBody, bool]:
     """Read one frame of a framed body.
 
-    A frame that starts with ``FF FF FF FF`` is the final frame and carries its own content
-    length; any other frame holds exactly the header's frame length. The order of sequence
-    numbers is the caller's to check.
+    A frame that starts with ``FF FF FF FF`` is the final frame and carries its own content length; any other
+    frame holds exactly the header's frame length. The order of sequence numbers is the caller's to check.
 
     :param stream: the source, positioned at the start of a frame
     :param header: the message header
@@ -422,9 +421,8 @@ def deserialize_wrapped_key(
 ) -> EncryptedData:
     """Split an encrypted data key written by a raw master key into its parts.
 
-    A raw AES key info is the key id, the tag length in bits, the IV length and the IV; the
-    encrypted data key is the ciphertext followed by the tag. A raw RSA encrypted data key is
-    the ciphertext alone.
+    A raw AES key info is the key id, the tag length in bits, the IV length and the IV; the encrypted data key
+    is the ciphertext followed by the tag. A raw RSA encrypted data key is the ciphertext alone.
 
     :param wrapping_algorithm: the wrapping algorithm of the raw master key
     :param wrapping_key_id: the key id of the raw master key

@@ -1,7 +1,7 @@
 """Serialization of AWS Encryption SDK messages: header, header authentication, body and footer.
 
-Each function takes values and returns the bytes of one message part. When a signer is given,
-the bytes are also fed to it, so that the footer signature covers everything written before it.
+Each function takes values and returns the bytes of one message part. When a signer is given, the bytes are
+also fed to it, so that the footer signature covers everything written before it.
 """
 
 from __future__ import annotations
@@ -179,8 +179,8 @@ def serialize_header_auth(
 ) -> bytes:
     """Serialize the header authentication block.
 
-    The tag is AES-GCM over no plaintext with the header body (and any required encryption
-    context bytes) as AAD and the all-zero header IV.
+    The tag is AES-GCM over no plaintext with the header body (and any required encryption context bytes) as
+    AAD and the all-zero header IV.
 
     :param version: the message format version
     :param algorithm: the algorithm suite
@@ -239,8 +239,8 @@ def serialize_frame(
 ) -> tuple[bytes, bytes]:
     """Encrypt and serialize one frame from the start of ``plaintext``.
 
-    The frame takes up to ``frame_length`` bytes of plaintext; its IV is eight zero bytes and
-    the sequence number, and its AAD is built by
+    The frame takes up to ``frame_length`` bytes of plaintext; its IV is eight zero bytes and the sequence
+    number, and its AAD is built by
     :func:`~aws_encryption_sdk.internal.formatting.encryption_context.assemble_content_aad`.
 
     :param algorithm: the algorithm suite
@@ -315,9 +315,9 @@ def serialize_wrapped_key(
 ) -> EncryptedDataKey:
     """Build the encrypted data key of a raw master key from its wrapped key.
 
-    AES: key info is the key id, the tag length in bits, the IV length and the IV, and the
-    encrypted data key is the ciphertext followed by the tag. RSA: key info is the key id and
-    the encrypted data key is the ciphertext.
+    AES: key info is the key id, the tag length in bits, the IV length and the IV, and the encrypted data key
+    is the ciphertext followed by the tag. RSA: key info is the key id and the encrypted data key is the
+    ciphertext.
 
     :param key_provider: the master key's provider ID and key info
     :param wrapping_algorithm: the wrapping algorithm
