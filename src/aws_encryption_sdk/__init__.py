@@ -7,8 +7,6 @@ provider (``key_provider=``) or a crypto materials manager (``materials_manager=
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_encryption_sdk._client import EncryptionSDKClient, EncryptionSDKClientConfig
 from aws_encryption_sdk._inspection import DecryptionResult, UnauthenticatedHeader, read_unauthenticated_header
 from aws_encryption_sdk.caches.local import LocalCryptoMaterialsCache
@@ -16,6 +14,11 @@ from aws_encryption_sdk.caches.null import NullCryptoMaterialsCache
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
 from aws_encryption_sdk.identifiers import Algorithm, CommitmentPolicy, __version__
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
+from aws_encryption_sdk.key_providers.kms import (  # boto3 itself is imported only when a provider is built
+    DiscoveryAwsKmsMasterKeyProvider,
+    KMSMasterKeyProviderConfig,
+    StrictAwsKmsMasterKeyProvider,
+)
 from aws_encryption_sdk.materials_managers.caching import CachingCryptoMaterialsManager
 from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
 from aws_encryption_sdk.streaming_client import DecryptorConfig, EncryptorConfig, StreamDecryptor, StreamEncryptor
@@ -53,16 +56,3 @@ for _public in (
 ):
     _public.__module__ = __name__
 del _public
-
-#: Names served from ``key_providers.kms`` on first use, so that importing the SDK does not import boto3.
-_KMS_NAMES = frozenset(
-    {"StrictAwsKmsMasterKeyProvider", "DiscoveryAwsKmsMasterKeyProvider", "KMSMasterKeyProviderConfig"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _KMS_NAMES:
-        from aws_encryption_sdk.key_providers import kms
-
-        return getattr(kms, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
