@@ -37,6 +37,7 @@ from aws_encryption_sdk.internal._frames import (
     FrameSealer,
     frame_iv,
     parse_u32,
+    sealed_length,
 )
 from aws_encryption_sdk.internal._message_source import MessageSource
 from aws_encryption_sdk.internal.crypto.authentication import Signer, Verifier
@@ -170,6 +171,20 @@ class DecryptorConfig(_ClientConfig):
     max_header_size: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
 
 
+def _sized_buffer(size: int) -> io.BytesIO:
+    """Return a ``BytesIO`` holding ``size`` zero bytes, to fill through ``getbuffer()``.
+
+    Once the view is released, ``getvalue()`` hands back the buffer as ``bytes`` without copying
+    it (CPython gives away its own buffer), which saves a copy of the whole message in one-shot
+    calls.
+    """
+    buffer = io.BytesIO()
+    if size:
+        buffer.seek(size - 1)
+        buffer.write(b"\0")
+    return buffer
+
+
 class _State(Enum):
     """Where a stream is in its message."""
 
@@ -243,10 +258,10 @@ class _EncryptionStream(io.IOBase):
         if self._state is _State.NEW:
             self._run(self._prep_message)
 
-    def _run(self, step: Any, *args: Any) -> None:
-        """Run one step of the message; any failure leaves the stream unusable."""
+    def _run(self, step: Any, *args: Any) -> Any:
+        """Run one step of the message and return its result; any failure leaves the stream unusable."""
         try:
-            step(*args)
+            return step(*args)
         except BaseException:
             self._state = _State.FAILED
             raise
@@ -268,13 +283,17 @@ class _EncryptionStream(io.IOBase):
             return b""
         self._prep_if_needed()
         if b is None or b < 0:
-            output = b"".join(self._drain())
+            output: bytes = self._run(self._read_all)
         else:
             self._run(self._read_bytes, b)
             output = bytes(self.output_buffer[:b])
             del self.output_buffer[:b]
         self.bytes_read += len(output)
         return output
+
+    def _read_all(self) -> bytes:
+        """Process the rest of the message and return all pending output."""
+        return b"".join(self._drain())
 
     def _drain(self) -> list[bytearray]:
         """Process the rest of the message; return all pending output, in order, without copying it."""
@@ -523,6 +542,33 @@ class StreamEncryptor(_EncryptionStream):
         self._plaintext_source.release()
         self._state = _State.DONE
 
+    def _read_all(self) -> bytes:
+        """Encrypt the rest of an in-memory framed source straight into the returned ``bytes``."""
+        plaintext = self._plaintext_source.in_memory() if self._state is _State.BODY else None
+        if plaintext is None or self.content_type is ContentType.NO_FRAMING:
+            return super()._read_all()
+        frame_length = self.config.frame_length
+        with plaintext:
+            body_length = sealed_length(len(plaintext), frame_length, True)
+            footer_length = 0 if self.signer is None else 2 + self._encryption_materials.algorithm.signature_len
+            pending = len(self.output_buffer)
+            buffer = _sized_buffer(pending + body_length + footer_length)
+            self._count_plaintext(len(plaintext))
+            with buffer.getbuffer() as out:
+                out[:pending] = self.output_buffer
+                body = out[pending : pending + body_length]
+                self._sealer.seal_frames_into(self.sequence_number, plaintext, frame_length, True, body)
+                if self.signer is not None:
+                    self.signer.update(body)
+                    out[pending + body_length :] = serialize_footer(self.signer)
+                body.release()
+            self.sequence_number += len(plaintext) // frame_length
+            self._plaintext_source.skip(len(plaintext))
+        self.output_buffer = bytearray()
+        self._plaintext_source.release()
+        self._state = _State.DONE
+        return buffer.getvalue()
+
     def _encrypt_non_framed(self) -> None:
         algorithm = self._encryption_materials.algorithm
         length = self._plaintext_length()
@@ -696,6 +742,42 @@ class StreamDecryptor(_EncryptionStream):
         while self._state is _State.BODY and len(self.output_buffer) < b:
             if not self._decrypt_buffered_frames(b, frame_length):
                 self._decrypt_one_frame(frame_length)
+
+    def _read_all(self) -> bytes:
+        """Decrypt the rest of an in-memory framed message straight into the returned ``bytes``."""
+        data = self._source.in_memory() if self._state is _State.BODY else None
+        if data is None or self._header.content_type is ContentType.NO_FRAMING:
+            return super()._read_all()
+        with data:
+            capacity = len(self.output_buffer) + len(data)  # plaintext is never longer than its frames
+        buffer = _sized_buffer(capacity)
+        with buffer.getbuffer() as out:
+            position = len(self.output_buffer)
+            out[:position] = self.output_buffer
+            self.output_buffer = bytearray()
+            while self._state is _State.BODY:
+                position = self._decrypt_into(out, position)
+        buffer.truncate(position)
+        return buffer.getvalue()
+
+    def _decrypt_into(self, out: memoryview, position: int) -> int:
+        """Decrypt the next run of regular frames (or the next single frame) into ``out`` at ``position``."""
+        frame_length = self._header.frame_length
+        data = self._source.in_memory()
+        assert data is not None
+        with data, out[position:] as target:
+            frames, used = self._opener.open_regular_frames_into(
+                data, self.last_sequence_number + 1, frame_length, len(data), target
+            )
+        if used:
+            self._source.skip(used)
+            self.last_sequence_number += frames
+            return position + frames * frame_length
+        self._decrypt_one_frame(frame_length)
+        produced = len(self.output_buffer)
+        out[position : position + produced] = self.output_buffer
+        self.output_buffer = bytearray()
+        return position + produced
 
     def _decrypt_buffered_frames(self, b: int, frame_length: int) -> bool:
         """Decrypt a run of regular frames straight from an in-memory source; say whether any was."""

@@ -87,6 +87,20 @@ class FrameSealer(_AeadContext):
         :param final: whether the remainder (possibly empty) is the final frame
         :raises SerializationError: when the message would need more than 2**32 - 1 frames
         """
+        out = bytearray(sealed_length(len(plaintext), frame_length, final))
+        with memoryview(out) as target:
+            self.seal_frames_into(first_sequence_number, plaintext, frame_length, final, target)
+        return out
+
+    def seal_frames_into(
+        self, first_sequence_number: int, plaintext: BytesLike, frame_length: int, final: bool, target: memoryview
+    ) -> int:
+        """Encrypt ``plaintext`` as consecutive frames into the start of ``target``.
+
+        :param target: a writable buffer of at least :func:`sealed_length` bytes
+        :returns: the number of bytes written
+        :raises SerializationError: when the message would need more than 2**32 - 1 frames
+        """
         full_frames, remainder = divmod(len(plaintext), frame_length)
         if not final and remainder:
             raise ValueError("only the final frame may be shorter than the frame length")
@@ -94,18 +108,17 @@ class FrameSealer(_AeadContext):
         # final frame at most 0xFFFFFFFF: both bounds are this one check.
         check_sequence_number(first_sequence_number + full_frames)
         stride = frame_length + REGULAR_FRAME_OVERHEAD
-        out = bytearray(full_frames * stride + (FINAL_FRAME_OVERHEAD + remainder if final else 0))
         encrypt_into = self._aead.encrypt_into
         pack_prefix = _FRAME_PREFIX.pack_into
         pack_u32 = _U32.pack_into
         _, aad = self._frame_iv_and_aad(first_sequence_number, frame_length, False)
         aad_sequence_at = self._frame_seq_at
-        with memoryview(out) as target, memoryview(plaintext) as source:
+        with memoryview(plaintext) as source:
             for index in range(full_frames):
                 sequence_number = first_sequence_number + index
                 offset = index * stride
                 start = index * frame_length
-                pack_prefix(out, offset, sequence_number, sequence_number)  # sequence number, then the IV
+                pack_prefix(target, offset, sequence_number, sequence_number)  # sequence number, then the IV
                 pack_u32(aad, aad_sequence_at, sequence_number)
                 encrypt_into(
                     target[offset + 4 : offset + 16],
@@ -113,13 +126,17 @@ class FrameSealer(_AeadContext):
                     aad,
                     target[offset + 16 : offset + stride],
                 )
+            written = full_frames * stride
             if final:
                 sequence_number = first_sequence_number + full_frames
-                offset = full_frames * stride
-                _FINAL_PREFIX.pack_into(out, offset, FINAL_FRAME_MARKER, sequence_number, sequence_number, remainder)
+                _FINAL_PREFIX.pack_into(
+                    target, written, FINAL_FRAME_MARKER, sequence_number, sequence_number, remainder
+                )
                 iv, aad = self._frame_iv_and_aad(sequence_number, remainder, True)
-                encrypt_into(iv, source[full_frames * frame_length :], aad, target[offset + 24 :])
-        return out
+                end = written + FINAL_FRAME_OVERHEAD + remainder
+                encrypt_into(iv, source[full_frames * frame_length :], aad, target[written + 24 : end])
+                written = end
+        return written
 
     def seal_single_block(self, plaintext: BytesLike) -> bytes:
         """Return ``ciphertext || tag`` of a non-framed body."""
@@ -173,9 +190,30 @@ class FrameOpener(_AeadContext):
         :raises SerializationError: on a frame out of order or an IV that is not deterministic
         :raises BodyAuthenticationError: when a frame fails authentication (nothing is returned)
         """
+        count = min(max_frames, len(data) // (frame_length + REGULAR_FRAME_OVERHEAD))
+        out = bytearray(count * frame_length)
+        with memoryview(out) as target:
+            done, used = self.open_regular_frames_into(data, next_sequence_number, frame_length, count, target)
+        del out[done * frame_length :]
+        return out, used
+
+    def open_regular_frames_into(
+        self, data: memoryview, next_sequence_number: int, frame_length: int, max_frames: int, target: memoryview
+    ) -> tuple[int, int]:
+        """Authenticate the run of regular frames at the start of ``data``, writing their plaintext to ``target``.
+
+        Stops at the final-frame marker, at ``max_frames``, where ``data`` holds no whole frame, or
+        where ``target`` has no room for another frame. A frame's plaintext is written only once its
+        tag verified.
+
+        :returns: how many frames were opened and how many bytes of ``data`` they took
+        :raises SerializationError: on a frame out of order or an IV that is not deterministic
+        :raises BodyAuthenticationError: when a frame fails authentication
+        """
         stride = frame_length + REGULAR_FRAME_OVERHEAD
         count = min(max_frames, len(data) // stride)
-        out = bytearray(count * frame_length)
+        if frame_length:
+            count = min(count, len(target) // frame_length)
         decrypt_into = self._aead.decrypt_into
         pack_prefix = _FRAME_PREFIX.pack_into
         pack_u32 = _U32.pack_into
@@ -183,7 +221,7 @@ class FrameOpener(_AeadContext):
         aad_sequence_at = self._frame_seq_at
         expected = bytearray(16)  # sequence number and deterministic IV of the next frame
         done = 0
-        with memoryview(out) as target, memoryview(expected) as expected_view:
+        with memoryview(expected) as expected_view:
             iv = expected_view[4:]
             for index in range(count):
                 offset = index * stride
@@ -205,8 +243,7 @@ class FrameOpener(_AeadContext):
                     raise _frame_failed(sequence_number) from None
                 done += 1
             iv.release()
-        del out[done * frame_length :]
-        return out, done * stride
+        return done, done * stride
 
     def open_single_block(self, iv: BytesLike, content_and_tag: BytesLike) -> bytes:
         """Authenticate a non-framed body and return its plaintext.
@@ -244,6 +281,12 @@ def _frame_failed(sequence_number: int) -> BodyAuthenticationError:
         f"Frame {sequence_number} failed authentication: the message was altered or truncated, "
         "or the wrong key was used"
     )
+
+
+def sealed_length(plaintext_length: int, frame_length: int, final: bool) -> int:
+    """Bytes that ``plaintext_length`` bytes of plaintext take as frames (with the final frame when ``final``)."""
+    full_frames, remainder = divmod(plaintext_length, frame_length)
+    return full_frames * (frame_length + REGULAR_FRAME_OVERHEAD) + (FINAL_FRAME_OVERHEAD + remainder if final else 0)
 
 
 def parse_u32(data: BytesLike) -> int:
