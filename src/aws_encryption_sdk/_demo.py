@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import aws_encryption_sdk
 from aws_encryption_sdk.identifiers import CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
@@ -79,20 +79,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         encrypted = out_dir / (source.name + ".encrypted")
         decrypted = out_dir / (source.name + ".decrypted")
         context = {"purpose": "main-job", "file": source.name}
-        with (
-            source.open("rb") as plain,
-            encrypted.open("wb") as sealed,
-            client.stream(mode="e", source=plain, key_provider=master_key, encryption_context=context) as encryptor,
-        ):
-            for chunk in encryptor:
-                sealed.write(chunk)
-        with (
-            encrypted.open("rb") as sealed,
-            decrypted.open("wb") as plain,
-            client.stream(mode="d", source=sealed, key_provider=master_key) as decryptor,
-        ):
-            for chunk in decryptor:
-                plain.write(chunk)
+        encryptor = _stream_file(client, "e", source, encrypted, key_provider=master_key, encryption_context=context)
+        _stream_file(client, "d", encrypted, decrypted, key_provider=master_key)
         same = filecmp.cmp(source, decrypted, shallow=False)
         print(f"aws-encryption-sdk {aws_encryption_sdk.__version__}: raw AES-256 key round trip")
         print(
@@ -107,6 +95,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"byte string round trip: {plaintext!r} ({len(ciphertext)} bytes of ciphertext)")
         kms_ok = _kms_round_trips(source, out_dir)
     return 0 if same and plaintext == b"a byte string" and kms_ok else 1
+
+
+def _stream_file(
+    client: aws_encryption_sdk.EncryptionSDKClient, mode: str, source: Path, target: Path, **options: Any
+) -> Any:
+    """Stream ``source`` through ``client.stream(mode=...)`` into ``target``; return the finished stream."""
+    with (
+        source.open("rb") as reader,
+        target.open("wb") as writer,
+        client.stream(mode=mode, source=reader, **options) as stream,
+    ):
+        for chunk in stream:
+            writer.write(chunk)
+    return stream
 
 
 def _kms_round_trips(source: Path, out_dir: Path) -> bool:
@@ -149,23 +151,11 @@ def _kms_round_trips(source: Path, out_dir: Path) -> bool:
                 print(f"  wrapped by         : {edk.key_provider.key_info.decode()}")
             encrypted = out_dir / (source.name + ".kms.encrypted")
             decrypted = out_dir / (source.name + ".kms.decrypted")
-            with (
-                source.open("rb") as plain,
-                encrypted.open("wb") as sealed,
-                client.stream(mode="e", source=plain, key_provider=provider) as encryptor,
-            ):
-                for chunk in encryptor:
-                    sealed.write(chunk)
+            _stream_file(client, "e", source, encrypted, key_provider=provider)
             discovery = aws_encryption_sdk.DiscoveryAwsKmsMasterKeyProvider(
                 discovery_filter=DiscoveryFilter(account_ids=[arns[0].split(":")[4]], partition="aws")
             )
-            with (
-                encrypted.open("rb") as sealed_in,
-                decrypted.open("wb") as plain_out,
-                client.stream(mode="d", source=sealed_in, key_provider=discovery) as decryptor,
-            ):
-                for chunk in decryptor:
-                    plain_out.write(chunk)
+            decryptor = _stream_file(client, "d", encrypted, decrypted, key_provider=discovery)
             same = filecmp.cmp(source, decrypted, shallow=False)
             outcome = "identical" if same else "DIFFERENT"
             print(f"file: streamed through both keys, decrypted with a discovery provider: {outcome}")
