@@ -31,6 +31,7 @@ setup(
             "pytest>=8",
             "hypothesis>=6.100",
             "moto[kms,server]>=5.0",
+            "sphinx==9.0.4",
         ],
     },
     classifiers=[
