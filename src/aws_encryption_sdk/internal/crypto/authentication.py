@@ -61,13 +61,21 @@ class _PrehashingAuthenticator:
     """Shared state of signer and verifier: the suite, the key and the running message hash.
 
     :param algorithm: a signing algorithm suite
-    :param key: the EC key
-    :raises NotSupportedError: when the suite does not sign
+    :param key: the EC key, of the subclass's ``_key_type``
+    :raises NotSupportedError: when the suite does not sign or the key is not on its curve
+    :raises TypeError: when ``key`` is not of the subclass's ``_key_type``
     """
+
+    _key_type: type[ec.EllipticCurvePrivateKey] | type[ec.EllipticCurvePublicKey]
 
     def __init__(self, algorithm: AlgorithmSuite, key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> None:
         self.algorithm = algorithm
         hash_type = _signing_hash(algorithm)
+        if not isinstance(key, self._key_type):
+            raise TypeError(f"{type(self).__name__} needs an {self._key_type.__name__}, not {type(key).__name__}")
+        mismatch = _curve_mismatch(algorithm, key)
+        if mismatch:
+            raise NotSupportedError(mismatch)
         self._signature_type = ec.ECDSA(Prehashed(hash_type()))
         self._hasher = MessageDigest(hash_type().name)
         self._finished = False
@@ -103,14 +111,10 @@ class Signer(_PrehashingAuthenticator):
     """
 
     key: ec.EllipticCurvePrivateKey
+    _key_type = ec.EllipticCurvePrivateKey
 
     def __init__(self, algorithm: AlgorithmSuite, key: ec.EllipticCurvePrivateKey) -> None:
         super().__init__(algorithm, key)
-        if not isinstance(key, ec.EllipticCurvePrivateKey):
-            raise TypeError(f"Signer needs an EllipticCurvePrivateKey, not {type(key).__name__}")
-        mismatch = _curve_mismatch(algorithm, key)
-        if mismatch:
-            raise NotSupportedError(mismatch)
         self.key = key
 
     @classmethod
@@ -185,14 +189,10 @@ class Verifier(_PrehashingAuthenticator):
     """
 
     key: ec.EllipticCurvePublicKey
+    _key_type = ec.EllipticCurvePublicKey
 
     def __init__(self, algorithm: AlgorithmSuite, key: ec.EllipticCurvePublicKey) -> None:
         super().__init__(algorithm, key)
-        if not isinstance(key, ec.EllipticCurvePublicKey):
-            raise TypeError(f"Verifier needs an EllipticCurvePublicKey, not {type(key).__name__}")
-        mismatch = _curve_mismatch(algorithm, key)
-        if mismatch:
-            raise NotSupportedError(mismatch)
         self.key = key
 
     @classmethod
