@@ -7,6 +7,7 @@ nothing is read, and no key is touched, until the first ``read``, iteration or `
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import io
 import logging
@@ -28,6 +29,7 @@ from aws_encryption_sdk.exceptions import (
     SerializationError,
 )
 from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, ContentType, SerializationVersion
+from aws_encryption_sdk.internal._background_hash import MIN_BACKGROUND_BYTES, BackgroundDigest
 from aws_encryption_sdk.internal._frames import (
     FINAL_FRAME_MARKER,
     IV_LENGTH,
@@ -169,6 +171,10 @@ class DecryptorConfig(_ClientConfig):
         default=None, hash=False, validator=_optional(_instance_of(dict))
     )
     max_header_size: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+
+
+#: Plaintext sealed between hand-overs to the hashing thread in a large signed one-shot encrypt.
+_HASH_CHUNK_BYTES = 8 << 20
 
 
 def _sized_buffer(size: int) -> io.BytesIO:
@@ -556,18 +562,42 @@ class StreamEncryptor(_EncryptionStream):
             self._count_plaintext(len(plaintext))
             with buffer.getbuffer() as out:
                 out[:pending] = self.output_buffer
-                body = out[pending : pending + body_length]
-                self._sealer.seal_frames_into(self.sequence_number, plaintext, frame_length, True, body)
+                with out[pending : pending + body_length] as body:
+                    self._seal_body_into(plaintext, frame_length, body)
                 if self.signer is not None:
-                    self.signer.update(body)
                     out[pending + body_length :] = serialize_footer(self.signer)
-                body.release()
             self.sequence_number += len(plaintext) // frame_length
             self._plaintext_source.skip(len(plaintext))
         self.output_buffer = bytearray()
         self._plaintext_source.release()
         self._state = _State.DONE
         return buffer.getvalue()
+
+    def _seal_body_into(self, plaintext: memoryview, frame_length: int, body: memoryview) -> None:
+        """Seal all of ``plaintext`` as the rest of the body into ``body``, and hash it when signed.
+
+        A large signed body is sealed in chunks, each hashed on a worker thread while the next is
+        sealed.
+        """
+        signer = self.signer
+        if signer is None or len(body) < MIN_BACKGROUND_BYTES:
+            self._sealer.seal_frames_into(self.sequence_number, plaintext, frame_length, True, body)
+            if signer is not None:
+                signer.update(body)
+            return
+        chunk = max(1, _HASH_CHUNK_BYTES // frame_length) * frame_length
+        sequence_number, start, written = self.sequence_number, 0, 0
+        with BackgroundDigest(signer) as background:
+            while True:
+                final = start + chunk >= len(plaintext)
+                with plaintext[start : len(plaintext) if final else start + chunk] as piece:
+                    sealed = self._sealer.seal_frames_into(sequence_number, piece, frame_length, final, body[written:])
+                    sequence_number += len(piece) // frame_length
+                background.add(body[written : written + sealed])
+                written += sealed
+                start += chunk
+                if final:
+                    return
 
     def _encrypt_non_framed(self) -> None:
         algorithm = self._encryption_materials.algorithm
@@ -750,15 +780,58 @@ class StreamDecryptor(_EncryptionStream):
             return super()._read_all()
         with data:
             capacity = len(self.output_buffer) + len(data)  # plaintext is never longer than its frames
-        buffer = _sized_buffer(capacity)
+        with self._regular_run_hashed_alongside() as run:
+            buffer = _sized_buffer(capacity)  # allocating the output overlaps the hashing too
+            with buffer.getbuffer() as out:
+                position = len(self.output_buffer)
+                out[:position] = self.output_buffer
+                self.output_buffer = bytearray()
+                position = self._open_run_into(run, out, position)
         with buffer.getbuffer() as out:
-            position = len(self.output_buffer)
-            out[:position] = self.output_buffer
-            self.output_buffer = bytearray()
             while self._state is _State.BODY:
                 position = self._decrypt_into(out, position)
         buffer.truncate(position)
         return buffer.getvalue()
+
+    @contextlib.contextmanager
+    def _regular_run_hashed_alongside(self) -> Iterator[int]:
+        """Hash the run of regular frames next in an in-memory signed message on a worker thread.
+
+        Yields the number of frames in the run (0 for an unsigned message), which the block must
+        open; they are consumed, already hashed, when the block exits. The rest of the message is
+        hashed in order on this thread.
+        """
+        data = self._source.in_memory()
+        if self.verifier is None or data is None:
+            yield 0
+            return
+        frame_length = self._header.frame_length
+        with data:
+            count = self._opener.count_regular_frames(data, self.last_sequence_number + 1, frame_length)
+            with data[: count * (frame_length + REGULAR_FRAME_OVERHEAD)] as run:
+                if len(run) < MIN_BACKGROUND_BYTES:
+                    self.verifier.update(run)
+                    yield count
+                else:
+                    with BackgroundDigest(self.verifier) as background:
+                        background.add(run)
+                        yield count
+        self._source.skip(count * (frame_length + REGULAR_FRAME_OVERHEAD), hashed=True)
+
+    def _open_run_into(self, count: int, out: memoryview, position: int) -> int:
+        """Open the next ``count`` regular frames of an in-memory message into ``out`` without consuming them."""
+        if not count:
+            return position
+        frame_length = self._header.frame_length
+        first = self.last_sequence_number + 1
+        data = self._source.in_memory()
+        assert data is not None
+        with data, out[position:] as target:
+            frames, _ = self._opener.open_regular_frames_into(data, first, frame_length, count, target)
+        if frames != count:  # only a regular frame numbered 0xFFFFFFFF stops early, and it is never valid
+            raise SerializationError(f"Malformed message: frame {first + frames} is not a valid regular frame")
+        self.last_sequence_number += count
+        return position + count * frame_length
 
     def _decrypt_into(self, out: memoryview, position: int) -> int:
         """Decrypt the next run of regular frames (or the next single frame) into ``out`` at ``position``."""

@@ -8,6 +8,7 @@ non-framed body); the IV of sequence number ``s`` is eight zero bytes followed b
 
 from __future__ import annotations
 
+import functools
 import struct
 
 from cryptography.exceptions import InvalidTag
@@ -31,6 +32,12 @@ _SEQ_AND_LENGTH = struct.Struct(">IQ")
 _FRAME_PREFIX = struct.Struct(">I8xI")  # sequence number, then the IV: 8 zero bytes + sequence number
 _FINAL_PREFIX = struct.Struct(">4sI8xII")  # marker, sequence number, IV, content length
 _IV = struct.Struct(">8xI")
+
+
+@functools.lru_cache(maxsize=8)
+def _sequence_numbers(stride: int) -> struct.Struct:
+    """A struct that reads the sequence number of each frame in a run of ``stride``-byte frames."""
+    return struct.Struct(f">I{stride - 4}x")
 
 
 def frame_iv(sequence_number: int) -> bytes:
@@ -196,6 +203,21 @@ class FrameOpener(_AeadContext):
             done, used = self.open_regular_frames_into(data, next_sequence_number, frame_length, count, target)
         del out[done * frame_length :]
         return out, used
+
+    def count_regular_frames(self, data: memoryview, next_sequence_number: int, frame_length: int) -> int:
+        """Count the whole frames at the start of ``data`` that carry the expected sequence numbers.
+
+        This is where :meth:`open_regular_frames_into` would stop at the latest (it also checks each
+        IV and tag); the count says how much of ``data`` is certainly regular frames before any of
+        them is opened.
+        """
+        stride = frame_length + REGULAR_FRAME_OVERHEAD
+        whole = len(data) // stride
+        with data[: whole * stride] as frames:
+            for index, (sequence_number,) in enumerate(_sequence_numbers(stride).iter_unpack(frames)):
+                if sequence_number != next_sequence_number + index:
+                    return index
+        return whole
 
     def open_regular_frames_into(
         self, data: memoryview, next_sequence_number: int, frame_length: int, max_frames: int, target: memoryview

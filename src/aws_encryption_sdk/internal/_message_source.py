@@ -98,19 +98,22 @@ class MessageSource:
             return None
         return self._view[self._position :]
 
-    def skip(self, size: int) -> None:
-        """Consume ``size`` bytes of an in-memory source already examined through :meth:`in_memory`."""
-        assert self._view is not None and self._position + size <= len(self._view)
-        self._take(size)
+    def skip(self, size: int, *, hashed: bool = False) -> None:
+        """Consume ``size`` bytes of an in-memory source already examined through :meth:`in_memory`.
 
-    def _take(self, size: int) -> Union[bytes, memoryview]:
+        :param hashed: the caller has already fed these bytes to the verifier
+        """
+        assert self._view is not None and self._position + size <= len(self._view)
+        self._take(size, feed=not hashed)
+
+    def _take(self, size: int, feed: bool = True) -> Union[bytes, memoryview]:
         if self._view is not None:
             data: Union[bytes, memoryview] = self._view[self._position : self._position + size]
             self._position += len(data)
         else:
             data = self._read_stream(size)
         self.consumed += len(data)
-        if self.verifier is not None and data:
+        if feed and self.verifier is not None and data:
             self.verifier.update(data)  # type: ignore[arg-type]
         return data
 

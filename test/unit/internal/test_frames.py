@@ -42,3 +42,15 @@ def test_opening_stops_at_the_final_frame_and_rejects_tampering() -> None:
     wrong_iv[10] ^= 1
     with pytest.raises(SerializationError, match="not the IV its sequence number implies"):
         opener.open_regular_frames(memoryview(wrong_iv), 1, 8, 10)
+
+
+def test_counting_regular_frames_stops_where_opening_would() -> None:
+    sealed = FrameSealer(KEY, MESSAGE_ID).seal_frames(1, b"abcdefgh" * 3 + b"xy", 8, True)
+    opener = FrameOpener(KEY, MESSAGE_ID)
+    assert opener.count_regular_frames(memoryview(sealed), 1, 8) == 3
+    assert opener.count_regular_frames(memoryview(sealed)[:100], 1, 8) == 2  # only whole frames count
+    assert opener.count_regular_frames(memoryview(sealed), 2, 8) == 0  # out of order from the first frame
+    reordered = bytearray(sealed)
+    reordered[40:44] = (7).to_bytes(4, "big")
+    assert opener.count_regular_frames(memoryview(reordered), 1, 8) == 1
+    assert opener.count_regular_frames(memoryview(b""), 1, 8) == 0

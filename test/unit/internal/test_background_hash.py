@@ -1,0 +1,62 @@
+"""Hashing on a worker thread (internal/_background_hash.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+
+from aws_encryption_sdk.internal._background_hash import BackgroundDigest
+
+
+class _RecordingDigest:
+    """A SHA-384 that also records which thread fed it each buffer."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.sha384()
+        self.threads: list[str] = []
+
+    def update(self, data: memoryview) -> None:
+        self.threads.append(threading.current_thread().name)
+        self.hash.update(data)
+
+
+def test_buffers_are_hashed_in_order_on_the_worker_and_released() -> None:
+    parts = [bytes([index]) * (100_000 + index) for index in range(20)]
+    views = [memoryview(part) for part in parts]
+    digest = _RecordingDigest()
+    with BackgroundDigest(digest) as background:
+        for view in views:
+            background.add(view)
+    assert digest.hash.digest() == hashlib.sha384(b"".join(parts)).digest()
+    assert set(digest.threads) == {"aws-encryption-sdk-hash"}
+    for view in views:
+        with pytest.raises(ValueError, match="released"):
+            len(view)
+
+
+class _FailingDigest:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def update(self, data: memoryview) -> None:
+        self.calls += 1
+        raise RuntimeError("disk on fire")
+
+
+def test_a_failure_of_the_worker_reaches_the_caller_and_stops_hashing() -> None:
+    digest = _FailingDigest()
+    with pytest.raises(RuntimeError, match="disk on fire"), BackgroundDigest(digest) as background:
+        background.add(memoryview(b"first"))
+        background.add(memoryview(b"second"))
+    assert digest.calls == 1
+
+
+def test_the_caller_s_own_error_wins_and_the_worker_is_joined() -> None:
+    digest = _RecordingDigest()
+    with pytest.raises(KeyError), BackgroundDigest(digest) as background:
+        background.add(memoryview(b"abc"))
+        raise KeyError("caller")
+    assert digest.hash.digest() == hashlib.sha384(b"abc").digest()
+    assert not [thread for thread in threading.enumerate() if thread.name == "aws-encryption-sdk-hash"]
