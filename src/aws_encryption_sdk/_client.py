@@ -15,6 +15,7 @@ import aws_encryption_sdk
 from aws_encryption_sdk._inspection import DecryptionResult
 from aws_encryption_sdk.exceptions import SerializationError
 from aws_encryption_sdk.identifiers import CommitmentPolicy
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
 from aws_encryption_sdk.streaming_client import StreamDecryptor, StreamEncryptor
 from aws_encryption_sdk.structures import MessageHeader
@@ -30,7 +31,7 @@ def _check_max_encrypted_data_keys(instance: Any, attribute: Any, value: Optiona
         raise ValueError("max_encrypted_data_keys cannot be less than 1")
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class EncryptionSDKClientConfig:
     """Settings of an :class:`~aws_encryption_sdk.EncryptionSDKClient`.
 
@@ -40,11 +41,11 @@ class EncryptionSDKClientConfig:
 
     commitment_policy: CommitmentPolicy = attrs.field(
         default=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
-        validator=attrs.validators.instance_of(CommitmentPolicy),
+        validator=instance_of(CommitmentPolicy),
     )
     max_encrypted_data_keys: Optional[int] = attrs.field(
         default=None,
-        validator=[attrs.validators.optional(attrs.validators.instance_of(int)), _check_max_encrypted_data_keys],
+        validator=[optional_instance_of(int), _check_max_encrypted_data_keys],
     )
 
 

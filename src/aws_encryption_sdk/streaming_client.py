@@ -42,6 +42,7 @@ from aws_encryption_sdk.internal._frames import (
     sealed_length,
 )
 from aws_encryption_sdk.internal._message_source import MessageSource
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.crypto.authentication import Signer, Verifier
 from aws_encryption_sdk.internal.crypto.data_keys import derive_message_keys
 from aws_encryption_sdk.internal.crypto.encryption import Encryptor
@@ -91,14 +92,12 @@ from aws_encryption_sdk.structures import MasterKeyInfo, MessageHeader
 __all__ = ("DecryptorConfig", "EncryptorConfig", "StreamDecryptor", "StreamEncryptor")
 
 _LOGGER = logging.getLogger(__name__)
-_instance_of = attrs.validators.instance_of
-_optional = attrs.validators.optional
 
 #: Plaintext bytes the encryptor pulls from its source per batch when asked for everything.
 _BATCH_BYTES = 1 << 20
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class _ClientConfig:
     """Settings shared by the encryptor and the decryptor.
 
@@ -116,21 +115,21 @@ class _ClientConfig:
     """
 
     source: Any = attrs.field(converter=prep_stream_data)
-    commitment_policy: CommitmentPolicy = attrs.field(validator=_instance_of(CommitmentPolicy))
+    commitment_policy: CommitmentPolicy = attrs.field(validator=instance_of(CommitmentPolicy))
     signature_policy: SignaturePolicy = attrs.field(
-        default=SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT, validator=_instance_of(SignaturePolicy)
+        default=SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT, validator=instance_of(SignaturePolicy)
     )
-    max_encrypted_data_keys: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    max_encrypted_data_keys: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
     materials_manager: Optional[CryptoMaterialsManager] = attrs.field(
         default=None,
-        validator=_optional(_instance_of(CryptoMaterialsManager)),  # type: ignore[type-abstract]
+        validator=optional_instance_of(CryptoMaterialsManager),
     )
     key_provider: Optional[MasterKeyProvider] = attrs.field(
         default=None,
-        validator=_optional(_instance_of(MasterKeyProvider)),  # type: ignore[type-abstract]
+        validator=optional_instance_of(MasterKeyProvider),
     )
-    source_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
-    line_length: int = attrs.field(default=LINE_LENGTH, validator=_instance_of(int))
+    source_length: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
+    line_length: int = attrs.field(default=LINE_LENGTH, validator=instance_of(int))
 
     def __attrs_post_init__(self) -> None:
         if not exactly_one_arg_is_not_none(self.materials_manager, self.key_provider):
@@ -139,7 +138,7 @@ class _ClientConfig:
             self.materials_manager = DefaultCryptoMaterialsManager(master_key_provider=self.key_provider)
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class EncryptorConfig(_ClientConfig):
     """Settings of a :class:`StreamEncryptor`.
 
@@ -148,12 +147,12 @@ class EncryptorConfig(_ClientConfig):
     :param frame_length: plaintext bytes per frame; 0 writes a non-framed message
     """
 
-    encryption_context: dict[Any, Any] = attrs.field(factory=dict, hash=False, validator=_instance_of(dict))
-    algorithm: Optional[AlgorithmSuite] = attrs.field(default=None, validator=_optional(_instance_of(AlgorithmSuite)))
-    frame_length: int = attrs.field(default=FRAME_LENGTH, validator=_instance_of(int))
+    encryption_context: dict[Any, Any] = attrs.field(factory=dict, hash=False, validator=instance_of(dict))
+    algorithm: Optional[AlgorithmSuite] = attrs.field(default=None, validator=optional_instance_of(AlgorithmSuite))
+    frame_length: int = attrs.field(default=FRAME_LENGTH, validator=instance_of(int))
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class DecryptorConfig(_ClientConfig):
     """Settings of a :class:`StreamDecryptor`.
 
@@ -166,12 +165,15 @@ class DecryptorConfig(_ClientConfig):
        ``max_header_size``; ``encryption_context`` works with master key providers.
     """
 
-    max_body_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    max_body_length: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
     encryption_context: Optional[dict[Any, Any]] = attrs.field(
-        default=None, hash=False, validator=_optional(_instance_of(dict))
+        default=None, hash=False, validator=optional_instance_of(dict)
     )
-    max_header_size: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    max_header_size: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
 
+
+# Message format versions by number (a dict lookup is much cheaper than calling the Enum).
+_VERSIONS = {member.value: member for member in SerializationVersion}
 
 #: Plaintext sealed between hand-overs to the hashing thread in a large signed one-shot encrypt.
 _HASH_CHUNK_BYTES = 8 << 20
@@ -409,6 +411,7 @@ class StreamEncryptor(_EncryptionStream):
         self.content_type = content_type(self.config.frame_length)
         self.signer = None
         self._bytes_encrypted = 0
+        self._plaintext_source = MessageSource(self.source_stream)
         if (
             self.content_type is ContentType.NO_FRAMING
             and self.config.source_length is not None
@@ -429,6 +432,8 @@ class StreamEncryptor(_EncryptionStream):
         return _ciphertext_length(self.header, self.stream_length)
 
     def _plaintext_length(self) -> Optional[int]:
+        if self._stream_length is None:
+            self._stream_length = self._plaintext_source.remaining()
         try:
             return self.stream_length
         except NotSupportedError:
@@ -470,7 +475,6 @@ class StreamEncryptor(_EncryptionStream):
             signer=self.signer,
         )
         self._sealer = FrameSealer(derived_key, new_message_id)
-        self._plaintext_source = MessageSource(self.source_stream)
         self._state = _State.BODY
 
     def _check_materials(self, materials: EncryptionMaterials) -> None:
@@ -493,7 +497,7 @@ class StreamEncryptor(_EncryptionStream):
         materials = self._encryption_materials
         algorithm = materials.algorithm
         fields: dict[str, Any] = {
-            "version": SerializationVersion(algorithm.message_format_version),
+            "version": _VERSIONS[algorithm.message_format_version],
             "algorithm": algorithm,
             "message_id": message_id,
             "encryption_context": materials.encryption_context,
@@ -780,31 +784,39 @@ class StreamDecryptor(_EncryptionStream):
             return super()._read_all()
         with data:
             capacity = len(self.output_buffer) + len(data)  # plaintext is never longer than its frames
-        with self._regular_run_hashed_alongside() as run:
-            buffer = _sized_buffer(capacity)  # allocating the output overlaps the hashing too
-            with buffer.getbuffer() as out:
-                position = len(self.output_buffer)
-                out[:position] = self.output_buffer
-                self.output_buffer = bytearray()
-                position = self._open_run_into(run, out, position)
+        if self.verifier is None:
+            buffer, position = self._output_buffer_for(capacity)
+        else:
+            with self._regular_run_hashed_alongside() as run:
+                buffer, position = self._output_buffer_for(capacity)  # allocating overlaps the hashing
+                with buffer.getbuffer() as out:
+                    position = self._open_run_into(run, out, position)
         with buffer.getbuffer() as out:
             while self._state is _State.BODY:
                 position = self._decrypt_into(out, position)
         buffer.truncate(position)
         return buffer.getvalue()
 
+    def _output_buffer_for(self, capacity: int) -> tuple[io.BytesIO, int]:
+        """Return a buffer of ``capacity`` bytes that starts with the pending output, and that output's length."""
+        buffer = _sized_buffer(capacity)
+        pending = len(self.output_buffer)
+        if pending:
+            with buffer.getbuffer() as out:
+                out[:pending] = self.output_buffer
+            self.output_buffer = bytearray()
+        return buffer, pending
+
     @contextlib.contextmanager
     def _regular_run_hashed_alongside(self) -> Iterator[int]:
         """Hash the run of regular frames next in an in-memory signed message on a worker thread.
 
-        Yields the number of frames in the run (0 for an unsigned message), which the block must
-        open; they are consumed, already hashed, when the block exits. The rest of the message is
-        hashed in order on this thread.
+        Yields the number of frames in the run, which the block must open; they are consumed,
+        already hashed, when the block exits. The rest of the message is hashed in order on this
+        thread.
         """
         data = self._source.in_memory()
-        if self.verifier is None or data is None:
-            yield 0
-            return
+        assert self.verifier is not None and data is not None
         frame_length = self._header.frame_length
         with data:
             count = self._opener.count_regular_frames(data, self.last_sequence_number + 1, frame_length)

@@ -12,12 +12,10 @@ from aws_encryption_sdk.identifiers import (
     ObjectType,
     SerializationVersion,
 )
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.str_ops import to_bytes, to_str
 
 __all__ = ["MessageHeader", "MasterKeyInfo", "RawDataKey", "DataKey", "EncryptedDataKey", "to_str", "to_bytes"]
-
-_optional = attrs.validators.optional
-_instance_of = attrs.validators.instance_of
 
 
 def _str_from(value: Union[str, bytes]) -> str:
@@ -30,7 +28,7 @@ def _bytes_from(value: Union[str, bytes]) -> bytes:
     return result
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class MessageHeader:
     """The deserialized header of an AWS Encryption SDK message.
 
@@ -47,20 +45,20 @@ class MessageHeader:
     :param commitment_key: key commitment (version 2 only)
     """
 
-    version: SerializationVersion = attrs.field(validator=_instance_of(SerializationVersion))
-    algorithm: AlgorithmSuite = attrs.field(validator=_instance_of(AlgorithmSuite))
-    message_id: bytes = attrs.field(validator=_instance_of(bytes))
-    encryption_context: dict[Any, Any] = attrs.field(validator=_instance_of(dict))
-    encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=_instance_of(set))
-    content_type: ContentType = attrs.field(validator=_instance_of(ContentType))
-    frame_length: int = attrs.field(validator=_instance_of(int))
-    type: Optional[ObjectType] = attrs.field(default=None, validator=_optional(_instance_of(ObjectType)))
-    content_aad_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
-    header_iv_length: Optional[int] = attrs.field(default=None, validator=_optional(_instance_of(int)))
-    commitment_key: Optional[bytes] = attrs.field(default=None, validator=_optional(_instance_of(bytes)))
+    version: SerializationVersion = attrs.field(validator=instance_of(SerializationVersion))
+    algorithm: AlgorithmSuite = attrs.field(validator=instance_of(AlgorithmSuite))
+    message_id: bytes = attrs.field(validator=instance_of(bytes))
+    encryption_context: dict[Any, Any] = attrs.field(validator=instance_of(dict))
+    encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=instance_of(set))
+    content_type: ContentType = attrs.field(validator=instance_of(ContentType))
+    frame_length: int = attrs.field(validator=instance_of(int))
+    type: Optional[ObjectType] = attrs.field(default=None, validator=optional_instance_of(ObjectType))
+    content_aad_length: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
+    header_iv_length: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
+    commitment_key: Optional[bytes] = attrs.field(default=None, validator=optional_instance_of(bytes))
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class MasterKeyInfo:
     """Identifies a master key: its provider id and key info.
 
@@ -68,11 +66,11 @@ class MasterKeyInfo:
     :param key_info: key info (``bytes``; ``str`` is encoded as UTF-8)
     """
 
-    provider_id: str = attrs.field(converter=_str_from, validator=_instance_of(str))
-    key_info: bytes = attrs.field(converter=_bytes_from, validator=_instance_of(bytes))
+    provider_id: str = attrs.field(converter=_str_from, validator=instance_of(str))
+    key_info: bytes = attrs.field(converter=_bytes_from, validator=instance_of(bytes))
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class RawDataKey:
     """A plaintext data key and the master key it belongs to.
 
@@ -80,11 +78,11 @@ class RawDataKey:
     :param data_key: the plaintext data key (never shown in ``repr``)
     """
 
-    key_provider: MasterKeyInfo = attrs.field(validator=_instance_of(MasterKeyInfo))
-    data_key: bytes = attrs.field(repr=False, validator=_instance_of(bytes))
+    key_provider: MasterKeyInfo = attrs.field(validator=instance_of(MasterKeyInfo))
+    data_key: bytes = attrs.field(repr=False, validator=instance_of(bytes))
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class DataKey:
     """A data key in both plaintext and encrypted form.
 
@@ -93,12 +91,12 @@ class DataKey:
     :param encrypted_data_key: the data key encrypted by that master key
     """
 
-    key_provider: MasterKeyInfo = attrs.field(validator=_instance_of(MasterKeyInfo))
-    data_key: bytes = attrs.field(repr=False, validator=_instance_of(bytes))
-    encrypted_data_key: bytes = attrs.field(validator=_instance_of(bytes))
+    key_provider: MasterKeyInfo = attrs.field(validator=instance_of(MasterKeyInfo))
+    data_key: bytes = attrs.field(repr=False, validator=instance_of(bytes))
+    encrypted_data_key: bytes = attrs.field(validator=instance_of(bytes))
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class EncryptedDataKey:
     """An encrypted data key as stored in a message header.
 
@@ -106,5 +104,5 @@ class EncryptedDataKey:
     :param encrypted_data_key: the encrypted data key
     """
 
-    key_provider: MasterKeyInfo = attrs.field(validator=_instance_of(MasterKeyInfo))
-    encrypted_data_key: bytes = attrs.field(validator=_instance_of(bytes))
+    key_provider: MasterKeyInfo = attrs.field(validator=instance_of(MasterKeyInfo))
+    encrypted_data_key: bytes = attrs.field(validator=instance_of(bytes))

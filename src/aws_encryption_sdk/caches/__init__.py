@@ -19,6 +19,7 @@ from typing import Any, Union
 import attrs
 
 from aws_encryption_sdk.exceptions import NotSupportedError
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.formatting.encryption_context import serialize_encryption_context
 from aws_encryption_sdk.internal.formatting.serialize import serialize_encrypted_data_key
 from aws_encryption_sdk.internal.str_ops import to_bytes
@@ -103,16 +104,14 @@ def build_decryption_materials_cache_key(partition: bytes, request: DecryptionMa
     )
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class CryptoMaterialsCacheEntryHints:
     """Advice from the caller on how long a cache entry may live.
 
     :param lifetime: seconds after creation at which the entry expires (None: no expiry)
     """
 
-    lifetime: float | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(float))
-    )
+    lifetime: float | None = attrs.field(default=None, validator=optional_instance_of(float))
 
 
 _ENTRY_IMMUTABLE_MESSAGE = "Attributes may not be set on CryptoMaterialsCacheEntry objects"
@@ -145,11 +144,11 @@ class CryptoMaterialsCacheEntry(_EntryState):
     :raises NotSupportedError: when an attribute is set after construction
     """
 
-    cache_key: bytes = attrs.field(validator=attrs.validators.instance_of(bytes))
-    value: _Materials = attrs.field(validator=attrs.validators.instance_of((EncryptionMaterials, DecryptionMaterials)))
+    cache_key: bytes = attrs.field(validator=instance_of(bytes))
+    value: _Materials = attrs.field(validator=instance_of((EncryptionMaterials, DecryptionMaterials)))
     hints: CryptoMaterialsCacheEntryHints | None = attrs.field(
         factory=CryptoMaterialsCacheEntryHints,
-        validator=attrs.validators.optional(attrs.validators.instance_of(CryptoMaterialsCacheEntryHints)),
+        validator=optional_instance_of(CryptoMaterialsCacheEntryHints),
     )
 
     def __attrs_post_init__(self) -> None:

@@ -21,6 +21,7 @@ import attrs
 from aws_encryption_sdk.caches import CryptoMaterialsCacheEntry, CryptoMaterialsCacheEntryHints
 from aws_encryption_sdk.caches.base import CryptoMaterialsCache
 from aws_encryption_sdk.exceptions import CacheKeyError, NotSupportedError
+from aws_encryption_sdk.internal._validators import instance_of
 from aws_encryption_sdk.materials_managers import DecryptionMaterials, EncryptionMaterials
 
 __all__ = ["LocalCryptoMaterialsCache"]
@@ -52,7 +53,7 @@ class LocalCryptoMaterialsCache(_CacheState, CryptoMaterialsCache):
     :raises NotSupportedError: when ``capacity`` is set after construction
     """
 
-    capacity: int = attrs.field(validator=attrs.validators.instance_of(int))
+    capacity: int = attrs.field(validator=instance_of(int))
 
     def __attrs_post_init__(self) -> None:
         """Check the capacity and set up the empty store."""

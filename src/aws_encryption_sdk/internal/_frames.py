@@ -32,6 +32,11 @@ _SEQ_AND_LENGTH = struct.Struct(">IQ")
 _FRAME_PREFIX = struct.Struct(">I8xI")  # sequence number, then the IV: 8 zero bytes + sequence number
 _FINAL_PREFIX = struct.Struct(">4sI8xII")  # marker, sequence number, IV, content length
 _IV = struct.Struct(">8xI")
+# Body AAD labels, read once (an Enum member's ``value`` is a property, slow on a per-message path).
+_FRAME_LABEL = ContentAADString.FRAME_STRING_ID.value
+_FINAL_LABEL = ContentAADString.FINAL_FRAME_STRING_ID.value
+_SINGLE_LABEL = ContentAADString.NON_FRAMED_STRING_ID.value
+_SEQ_AND_LENGTH_PLACEHOLDER = bytes(_SEQ_AND_LENGTH.size)
 
 
 @functools.lru_cache(maxsize=8)
@@ -60,12 +65,11 @@ class _AeadContext:
     def __init__(self, key: bytes, message_id: bytes) -> None:
         self._aead = AESGCM(key)
         self._iv = bytearray(IV_LENGTH)
-        prefix = len(message_id)
-        self._frame_aad = bytearray(message_id + ContentAADString.FRAME_STRING_ID.value + bytes(12))
-        self._final_aad = bytearray(message_id + ContentAADString.FINAL_FRAME_STRING_ID.value + bytes(12))
-        self._frame_seq_at = prefix + len(ContentAADString.FRAME_STRING_ID.value)
-        self._final_seq_at = prefix + len(ContentAADString.FINAL_FRAME_STRING_ID.value)
-        self._single_aad = message_id + ContentAADString.NON_FRAMED_STRING_ID.value
+        self._frame_aad = bytearray(message_id + _FRAME_LABEL + _SEQ_AND_LENGTH_PLACEHOLDER)
+        self._final_aad = bytearray(message_id + _FINAL_LABEL + _SEQ_AND_LENGTH_PLACEHOLDER)
+        self._frame_seq_at = len(message_id) + len(_FRAME_LABEL)
+        self._final_seq_at = len(message_id) + len(_FINAL_LABEL)
+        self._single_aad = message_id + _SINGLE_LABEL
 
     def _frame_iv_and_aad(self, sequence_number: int, length: int, final: bool) -> tuple[bytearray, bytearray]:
         _IV.pack_into(self._iv, 0, sequence_number)

@@ -92,6 +92,12 @@ class MessageSource:
             self.consumed += position - self._position
             self._position = position
 
+    def remaining(self) -> Optional[int]:
+        """Return how many bytes an in-memory source has left, else None."""
+        if self._view is None:
+            return None
+        return len(self._view) - self._position
+
     def in_memory(self) -> Optional[memoryview]:
         """Return the unread rest of an in-memory source (without consuming it), else None."""
         if self._view is None:

@@ -9,7 +9,7 @@ from aws_encryption_sdk.exceptions import MalformedArnError
 __all__ = ["Arn", "arn_from_str", "is_valid_mrk_arn_str", "is_valid_mrk_identifier"]
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class Arn:
     """The parts of an AWS KMS ARN: ``arn:partition:service:region:account:type/id``."""
 

@@ -22,6 +22,7 @@ from aws_encryption_sdk.exceptions import (
     UnknownRegionError,
 )
 from aws_encryption_sdk.identifiers import AlgorithmSuite
+from aws_encryption_sdk.internal._validators import instance_of
 from aws_encryption_sdk.internal.arn import arn_from_str
 from aws_encryption_sdk.key_providers._kms_common import (
     _PROVIDER_ID,
@@ -48,14 +49,14 @@ _KMSError = type[GenerateKeyError] | type[EncryptKeyError] | type[DecryptKeyErro
 
 def _validate_client(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a botocore client (imports botocore only when a config is built)."""
-    attrs.validators.instance_of(_botocore_client_class())(instance, attribute, value)
+    instance_of(_botocore_client_class())(instance, attribute, value)
 
 
 def _grant_tokens_tuple(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class KMSMasterKeyConfig(MasterKeyConfig):
     """Configuration of a :class:`KMSMasterKey`.
 
@@ -69,7 +70,7 @@ class KMSMasterKeyConfig(MasterKeyConfig):
 
     client: KMSClient = attrs.field(validator=_validate_client)
     grant_tokens: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_grant_tokens_tuple, validator=attrs.validators.instance_of(tuple)
+        factory=tuple, converter=_grant_tokens_tuple, validator=instance_of(tuple)
     )
 
     @client.default
@@ -86,7 +87,7 @@ class KMSMasterKeyConfig(MasterKeyConfig):
         return client
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class MRKAwareKMSMasterKeyConfig(MasterKeyConfig):
     """Configuration of a :class:`MRKAwareKMSMasterKey`.
 
@@ -101,7 +102,7 @@ class MRKAwareKMSMasterKeyConfig(MasterKeyConfig):
 
     client: KMSClient = attrs.field(validator=_validate_client)
     grant_tokens: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_grant_tokens_tuple, validator=attrs.validators.instance_of(tuple)
+        factory=tuple, converter=_grant_tokens_tuple, validator=instance_of(tuple)
     )
 
 

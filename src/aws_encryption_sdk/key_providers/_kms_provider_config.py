@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from aws_encryption_sdk.exceptions import ConfigMismatchError
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.arn import Arn
 from aws_encryption_sdk.key_providers._kms_common import KMSClient, _botocore_session_class, _new_botocore_session
 from aws_encryption_sdk.key_providers.base import MasterKeyProviderConfig
@@ -24,10 +25,10 @@ def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 
 def _validate_botocore_session(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a botocore session (a boto3 session is refused); imports botocore only when called."""
-    attrs.validators.instance_of(_botocore_session_class())(instance, attribute, value)
+    instance_of(_botocore_session_class())(instance, attribute, value)
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class DiscoveryFilter:
     """The AWS accounts and partition whose KMS keys a discovery provider may use to decrypt.
 
@@ -35,15 +36,11 @@ class DiscoveryFilter:
     :param partition: the allowed AWS partition (for example ``"aws"``)
     """
 
-    account_ids: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
-    )
-    partition: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    account_ids: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
+    partition: str | None = attrs.field(default=None, validator=optional_instance_of(str))
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class KMSMasterKeyProviderConfig(MasterKeyProviderConfig):
     """Configuration of the AWS KMS master key providers.
 
@@ -65,21 +62,13 @@ class KMSMasterKeyProviderConfig(MasterKeyProviderConfig):
     """
 
     botocore_session: Any = attrs.field(factory=_new_botocore_session, validator=_validate_botocore_session)
-    key_ids: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
-    )
-    region_names: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
-    )
-    grant_tokens: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_to_tuple, validator=attrs.validators.instance_of(tuple)
-    )
+    key_ids: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
+    region_names: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
+    grant_tokens: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
     discovery_filter: DiscoveryFilter | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(DiscoveryFilter))
+        default=None, validator=optional_instance_of(DiscoveryFilter)
     )
-    discovery_region: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    discovery_region: str | None = attrs.field(default=None, validator=optional_instance_of(str))
     client_factory: Callable[[str], KMSClient] | None = attrs.field(
         default=None, kw_only=True, validator=attrs.validators.optional(attrs.validators.is_callable())
     )

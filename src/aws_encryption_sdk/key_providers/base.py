@@ -31,6 +31,7 @@ from aws_encryption_sdk.exceptions import (
     MasterKeyProviderError,
 )
 from aws_encryption_sdk.identifiers import AlgorithmSuite
+from aws_encryption_sdk.internal._validators import instance_of
 from aws_encryption_sdk.internal.str_ops import to_bytes
 from aws_encryption_sdk.internal.utils import source_data_key_length_check
 from aws_encryption_sdk.structures import (
@@ -72,12 +73,12 @@ def _key_id_bytes(value: str | bytes) -> bytes:
     return result
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class MasterKeyProviderConfig:
     """Configuration of a master key provider (no fields; subclasses add their own)."""
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class MasterKeyConfig:
     """Configuration of a master key.
 
@@ -87,7 +88,7 @@ class MasterKeyConfig:
     :raises TypeError: when the class has no ``provider_id`` attribute
     """
 
-    key_id: bytes = attrs.field(converter=_key_id_bytes, validator=attrs.validators.instance_of(bytes))
+    key_id: bytes = attrs.field(converter=_key_id_bytes, validator=instance_of(bytes))
 
     def __attrs_post_init__(self) -> None:
         if not hasattr(self, "provider_id"):
@@ -355,6 +356,7 @@ class MasterKey(MasterKeyProvider):
 
     config: MasterKeyConfig
     key_id: bytes
+    _key_provider_info: MasterKeyInfo | None = None
 
     def __new__(cls, **kwargs: Any) -> Self:
         instance = super().__new__(cls, **kwargs)
@@ -376,8 +378,15 @@ class MasterKey(MasterKeyProvider):
 
     @property
     def key_provider(self) -> MasterKeyInfo:
-        """The provider id and key id of this master key."""
-        return MasterKeyInfo(provider_id=self.provider_id, key_info=self.key_id)
+        """The provider id and key id of this master key.
+
+        Built once and reused while ``provider_id`` and ``key_id`` stay the same objects (it is
+        read several times per message).
+        """
+        info = self._key_provider_info
+        if info is None or info.provider_id is not self.provider_id or info.key_info is not self.key_id:
+            info = self._key_provider_info = MasterKeyInfo(provider_id=self.provider_id, key_info=self.key_id)
+        return info
 
     def owns_data_key(self, data_key: DataKey | RawDataKey | EncryptedDataKey) -> bool:
         """Say whether this master key can decrypt a data key (same provider id and key info).

@@ -15,6 +15,7 @@ import attrs
 
 from aws_encryption_sdk.exceptions import DecryptKeyError, SerializationError
 from aws_encryption_sdk.identifiers import AlgorithmSuite, EncryptionType
+from aws_encryption_sdk.internal._validators import instance_of
 from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
 from aws_encryption_sdk.internal.formatting.deserialize import deserialize_wrapped_key
 from aws_encryption_sdk.internal.formatting.serialize import (
@@ -53,7 +54,7 @@ def _provider_id_str(value: str | bytes) -> str:
     return result
 
 
-@attrs.define(slots=False, unsafe_hash=True, order=True)
+@attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
 class RawMasterKeyConfig(MasterKeyConfig):
     """Configuration of a raw master key.
 
@@ -62,8 +63,8 @@ class RawMasterKeyConfig(MasterKeyConfig):
     :param wrapping_key: the key that wraps data keys
     """
 
-    provider_id: str = attrs.field(converter=_provider_id_str, validator=attrs.validators.instance_of(str))
-    wrapping_key: WrappingKey = attrs.field(validator=attrs.validators.instance_of(WrappingKey))
+    provider_id: str = attrs.field(converter=_provider_id_str, validator=instance_of(str))
+    wrapping_key: WrappingKey = attrs.field(validator=instance_of(WrappingKey))
 
 
 class RawMasterKey(MasterKey):

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from aws_encryption_sdk.identifiers import Algorithm, AlgorithmSuite, CommitmentPolicy
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.utils.streams import ROStream
 from aws_encryption_sdk.structures import DataKey, EncryptedDataKey
 
@@ -27,8 +28,6 @@ __all__ = [
     "ROStream",
 ]
 
-_instance_of = attrs.validators.instance_of
-_optional = attrs.validators.optional
 
 #: Default commitment policy of the requests (typed Optional: callers may pass None).
 _DEFAULT_COMMITMENT_POLICY: CommitmentPolicy | None = CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT
@@ -43,7 +42,7 @@ def __getattr__(name: str) -> ModuleType:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class EncryptionMaterialsRequest:
     """What a crypto materials manager needs to produce encryption materials.
 
@@ -55,17 +54,17 @@ class EncryptionMaterialsRequest:
     :param plaintext_length: length of the plaintext, if known
     """
 
-    encryption_context: dict[Any, Any] = attrs.field(validator=_instance_of(dict))
-    frame_length: int = attrs.field(validator=_instance_of(int))
+    encryption_context: dict[Any, Any] = attrs.field(validator=instance_of(dict))
+    frame_length: int = attrs.field(validator=instance_of(int))
     commitment_policy: CommitmentPolicy | None = attrs.field(
-        default=_DEFAULT_COMMITMENT_POLICY, validator=_optional(_instance_of(CommitmentPolicy))
+        default=_DEFAULT_COMMITMENT_POLICY, validator=optional_instance_of(CommitmentPolicy)
     )
-    plaintext_rostream: ROStream | None = attrs.field(default=None, validator=_optional(_instance_of(ROStream)))
-    algorithm: AlgorithmSuite | None = attrs.field(default=None, validator=_optional(_instance_of(AlgorithmSuite)))
-    plaintext_length: int | None = attrs.field(default=None, validator=_optional(_instance_of(int)))
+    plaintext_rostream: ROStream | None = attrs.field(default=None, validator=optional_instance_of(ROStream))
+    algorithm: AlgorithmSuite | None = attrs.field(default=None, validator=optional_instance_of(AlgorithmSuite))
+    plaintext_length: int | None = attrs.field(default=None, validator=optional_instance_of(int))
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class EncryptionMaterials:
     """Everything needed to encrypt one message.
 
@@ -76,15 +75,15 @@ class EncryptionMaterials:
     :param signing_key: DER-encoded (PKCS#8) private signing key, for signing suites (not shown in ``repr``)
     """
 
-    algorithm: AlgorithmSuite = attrs.field(validator=_instance_of(AlgorithmSuite))
-    data_encryption_key: DataKey = attrs.field(validator=_instance_of(DataKey))
-    encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=_instance_of(set))
-    encryption_context: dict[Any, Any] = attrs.field(validator=_instance_of(dict))
+    algorithm: AlgorithmSuite = attrs.field(validator=instance_of(AlgorithmSuite))
+    data_encryption_key: DataKey = attrs.field(validator=instance_of(DataKey))
+    encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=instance_of(set))
+    encryption_context: dict[Any, Any] = attrs.field(validator=instance_of(dict))
     # A private key: kept out of repr so that logging the materials never leaks it.
-    signing_key: bytes | None = attrs.field(default=None, repr=False, validator=_optional(_instance_of(bytes)))
+    signing_key: bytes | None = attrs.field(default=None, repr=False, validator=optional_instance_of(bytes))
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class DecryptionMaterialsRequest:
     """What a crypto materials manager needs to produce decryption materials.
 
@@ -95,18 +94,18 @@ class DecryptionMaterialsRequest:
     :param commitment_policy: the client's commitment policy
     """
 
-    algorithm: AlgorithmSuite = attrs.field(validator=_instance_of(AlgorithmSuite))
-    encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=_instance_of(set))
-    encryption_context: dict[Any, Any] = attrs.field(validator=_instance_of(dict))
+    algorithm: AlgorithmSuite = attrs.field(validator=instance_of(AlgorithmSuite))
+    encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=instance_of(set))
+    encryption_context: dict[Any, Any] = attrs.field(validator=instance_of(dict))
     reproduced_encryption_context: dict[Any, Any] | None = attrs.field(
-        default=None, validator=_optional(_instance_of(dict))
+        default=None, validator=optional_instance_of(dict)
     )
     commitment_policy: CommitmentPolicy | None = attrs.field(
-        default=_DEFAULT_COMMITMENT_POLICY, validator=_optional(_instance_of(CommitmentPolicy))
+        default=_DEFAULT_COMMITMENT_POLICY, validator=optional_instance_of(CommitmentPolicy)
     )
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class DecryptionMaterials:
     """Everything needed to decrypt one message.
 
@@ -114,5 +113,5 @@ class DecryptionMaterials:
     :param verification_key: DER-encoded (SubjectPublicKeyInfo) signature verification key, for signing suites
     """
 
-    data_key: DataKey = attrs.field(validator=_instance_of(DataKey))
-    verification_key: bytes | None = attrs.field(default=None, validator=_optional(_instance_of(bytes)))
+    data_key: DataKey = attrs.field(validator=instance_of(DataKey))
+    verification_key: bytes | None = attrs.field(default=None, validator=optional_instance_of(bytes))

@@ -26,6 +26,7 @@ from aws_encryption_sdk.caches import (
 )
 from aws_encryption_sdk.caches.base import CryptoMaterialsCache
 from aws_encryption_sdk.exceptions import CacheKeyError
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.defaults import MAX_BYTES_PER_KEY, MAX_MESSAGES_PER_KEY
 from aws_encryption_sdk.internal.str_ops import to_bytes
 from aws_encryption_sdk.key_providers.base import MasterKeyProvider
@@ -42,16 +43,13 @@ __all__ = ["CachingCryptoMaterialsManager"]
 
 _LOGGER = logging.getLogger(__name__)
 
-_instance_of = attrs.validators.instance_of
-_optional = attrs.validators.optional
-
 
 def _partition_name_bytes(value: Union[str, bytes, None]) -> Optional[bytes]:
     result: Optional[bytes] = to_bytes(value)
     return result
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class CachingCryptoMaterialsManager(CryptoMaterialsManager):
     """Crypto materials manager that caches the materials of another manager.
 
@@ -78,22 +76,20 @@ class CachingCryptoMaterialsManager(CryptoMaterialsManager):
     :raises ValueError: when a limit is out of range
     """
 
-    cache: CryptoMaterialsCache = attrs.field(
-        validator=_instance_of(CryptoMaterialsCache)  # type: ignore[type-abstract]
-    )
-    max_age: float = attrs.field(validator=_instance_of(float))
-    max_messages_encrypted: int = attrs.field(default=MAX_MESSAGES_PER_KEY, validator=_instance_of(int))
-    max_bytes_encrypted: int = attrs.field(default=MAX_BYTES_PER_KEY, validator=_instance_of(int))
+    cache: CryptoMaterialsCache = attrs.field(validator=instance_of(CryptoMaterialsCache))
+    max_age: float = attrs.field(validator=instance_of(float))
+    max_messages_encrypted: int = attrs.field(default=MAX_MESSAGES_PER_KEY, validator=instance_of(int))
+    max_bytes_encrypted: int = attrs.field(default=MAX_BYTES_PER_KEY, validator=instance_of(int))
     partition_name: Optional[bytes] = attrs.field(
-        default=None, converter=_partition_name_bytes, validator=_optional(_instance_of(bytes))
+        default=None, converter=_partition_name_bytes, validator=optional_instance_of(bytes)
     )
     master_key_provider: Optional[MasterKeyProvider] = attrs.field(
         default=None,
-        validator=_optional(_instance_of(MasterKeyProvider)),  # type: ignore[type-abstract]
+        validator=optional_instance_of(MasterKeyProvider),
     )
     backing_materials_manager: Optional[CryptoMaterialsManager] = attrs.field(
         default=None,
-        validator=_optional(_instance_of(CryptoMaterialsManager)),  # type: ignore[type-abstract]
+        validator=optional_instance_of(CryptoMaterialsManager),
     )
 
     def __attrs_post_init__(self) -> None:

@@ -8,6 +8,7 @@ import attrs
 
 from aws_encryption_sdk.exceptions import MasterKeyProviderError, SerializationError
 from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy
+from aws_encryption_sdk.internal._validators import instance_of
 from aws_encryption_sdk.internal.crypto.authentication import Signer, Verifier
 from aws_encryption_sdk.internal.crypto.elliptic_curve import generate_ecc_signing_key
 from aws_encryption_sdk.internal.defaults import (
@@ -41,7 +42,7 @@ def _default_algorithm(commitment_policy: CommitmentPolicy | None) -> AlgorithmS
     return ALGORITHM_COMMIT_KEY
 
 
-@attrs.define(slots=False, unsafe_hash=False, order=True)
+@attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
 class DefaultCryptoMaterialsManager(CryptoMaterialsManager):
     """Materials manager that gets data keys from a master key provider.
 
@@ -53,7 +54,7 @@ class DefaultCryptoMaterialsManager(CryptoMaterialsManager):
 
     master_key_provider: MasterKeyProvider = attrs.field(
         # mypy wants a concrete class here; an isinstance check against the abstract base is the point.
-        validator=attrs.validators.instance_of(MasterKeyProvider)  # type: ignore[type-abstract]
+        validator=instance_of(MasterKeyProvider)
     )
 
     def _generate_signing_key_and_update_encryption_context(

@@ -51,7 +51,7 @@ def _check_key(algorithm: AlgorithmSuite, key: BytesLike) -> bytes:
     return key
 
 
-def _check_iv(algorithm: AlgorithmSuite, iv: BytesLike | None) -> bytes:
+def check_iv(algorithm: AlgorithmSuite, iv: BytesLike | None) -> bytes:
     """Return ``iv`` as bytes after checking its length against the suite.
 
     :raises SerializationError: when the IV is missing or of the wrong length
@@ -64,7 +64,7 @@ def _check_iv(algorithm: AlgorithmSuite, iv: BytesLike | None) -> bytes:
     return iv
 
 
-def _check_tag(algorithm: AlgorithmSuite, tag: BytesLike | None) -> bytes:
+def check_tag(algorithm: AlgorithmSuite, tag: BytesLike | None) -> bytes:
     """Return ``tag`` as bytes after checking its length against the suite.
 
     :raises BodyAuthenticationError: when the tag is missing or of the wrong length (it cannot verify)
@@ -96,7 +96,7 @@ class Encryptor:
     iv: bytes
 
     def __init__(self, algorithm: AlgorithmSuite, key: BytesLike, associated_data: BytesLike, iv: BytesLike) -> None:
-        self.iv = _check_iv(algorithm, iv)
+        self.iv = check_iv(algorithm, iv)
         self._encryptor: AEADEncryptionContext = _cipher(algorithm, _check_key(algorithm, key), self.iv).encryptor()
         self._encryptor.authenticate_additional_data(associated_data)
 
@@ -159,8 +159,8 @@ class Decryptor:
         tag: BytesLike,
     ) -> None:
         key = _check_key(algorithm, key)
-        iv = _check_iv(algorithm, iv)
-        tag = _check_tag(algorithm, tag)
+        iv = check_iv(algorithm, iv)
+        tag = check_tag(algorithm, tag)
         self._decryptor: AEADDecryptionContext = _cipher(algorithm, key, iv, tag).decryptor()
         self._decryptor.authenticate_additional_data(associated_data)
 
@@ -210,7 +210,7 @@ def encrypt(
     :raises SerializationError: when the IV length does not match the suite
     """
     key = _check_key(algorithm, key)
-    iv = _check_iv(algorithm, iv)
+    iv = check_iv(algorithm, iv)
     if len(plaintext) > _AESGCM_MAX_INPUT or len(associated_data) > _AESGCM_MAX_INPUT:
         encryptor = Encryptor(algorithm, key, associated_data, iv)
         ciphertext = encryptor.update(plaintext) + encryptor.finalize()
@@ -238,8 +238,8 @@ def decrypt(
     :raises SerializationError: when the IV is missing or its length does not match the suite
     """
     key = _check_key(algorithm, key)
-    iv = _check_iv(algorithm, encrypted_data.iv)
-    tag = _check_tag(algorithm, encrypted_data.tag)
+    iv = check_iv(algorithm, encrypted_data.iv)
+    tag = check_tag(algorithm, encrypted_data.tag)
     ciphertext = encrypted_data.ciphertext
     if len(ciphertext) > _AESGCM_MAX_INPUT - len(tag) or len(associated_data) > _AESGCM_MAX_INPUT:
         decryptor = Decryptor(algorithm, key, associated_data, iv, tag)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from aws_encryption_sdk.exceptions import (
-    BodyAuthenticationError,
     DataKeyUnwrapError,
     EncryptKeyError,
     IncorrectMasterKeyError,
@@ -29,7 +29,7 @@ from aws_encryption_sdk.identifiers import (
     WrappingAlgorithm,
 )
 from aws_encryption_sdk.internal._types import BytesLike
-from aws_encryption_sdk.internal.crypto.encryption import decrypt, encrypt
+from aws_encryption_sdk.internal.crypto.encryption import check_iv, check_tag
 from aws_encryption_sdk.internal.formatting.encryption_context import (
     serialize_encryption_context,
 )
@@ -98,6 +98,7 @@ class WrappingKey:
         self._check_key_type_matches_algorithm()
         if wrapping_key_type is EncryptionKeyType.SYMMETRIC:
             self._wrapping_key = self._checked_aes_key(bytes(wrapping_key))
+            self._aead = AESGCM(self._wrapping_key)  # one key schedule for every data key it wraps
         else:
             self._wrapping_key = _load_rsa_key(bytes(wrapping_key), wrapping_key_type, password)
 
@@ -155,14 +156,11 @@ class WrappingKey:
         :raises SerializationError: when the encryption context cannot be serialized
         """
         if self.wrapping_key_type is EncryptionKeyType.SYMMETRIC:
-            assert isinstance(self._wrapping_key, bytes)
-            return encrypt(
-                algorithm=self._aes_suite(),
-                key=self._wrapping_key,
-                plaintext=plaintext_data_key,
-                associated_data=serialize_encryption_context(encryption_context),
-                iv=self._generate_iv(),
-            )
+            suite = self._aes_suite()
+            iv = check_iv(suite, self._generate_iv())
+            sealed = self._aead.encrypt(iv, plaintext_data_key, serialize_encryption_context(encryption_context))
+            split = len(sealed) - suite.tag_len
+            return EncryptedData(iv, sealed[:split], sealed[split:])
         public_key = self._wrapping_key
         if isinstance(public_key, rsa.RSAPrivateKey):
             public_key = public_key.public_key()
@@ -187,15 +185,13 @@ class WrappingKey:
         :raises SerializationError: when the encryption context cannot be serialized or the IV is malformed
         """
         if self.wrapping_key_type is EncryptionKeyType.SYMMETRIC:
-            assert isinstance(self._wrapping_key, bytes)
+            suite = self._aes_suite()
+            iv = check_iv(suite, encrypted_wrapped_data_key.iv)
+            aad = serialize_encryption_context(encryption_context)
             try:
-                return decrypt(
-                    algorithm=self._aes_suite(),
-                    key=self._wrapping_key,
-                    encrypted_data=encrypted_wrapped_data_key,
-                    associated_data=serialize_encryption_context(encryption_context),
-                )
-            except BodyAuthenticationError as error:
+                tag = check_tag(suite, encrypted_wrapped_data_key.tag)
+                return self._aead.decrypt(iv, encrypted_wrapped_data_key.ciphertext + tag, aad)
+            except InvalidTag as error:  # also a malformed tag (BodyAuthenticationError)
                 raise DataKeyUnwrapError(
                     "Unable to unwrap the data key: the wrapping key or the encryption context does not match "
                     "the ones used to wrap it"

@@ -16,6 +16,11 @@ from aws_encryption_sdk.exceptions import CustomMaximumValueExceeded, Serializat
 #: Largest single read from the source; bigger fields are assembled chunk by chunk.
 CHUNK_SIZE = 1024 * 1024
 
+_U8 = struct.Struct(">B")
+_U16 = struct.Struct(">H")
+_U32 = struct.Struct(">I")
+_U64 = struct.Struct(">Q")
+
 
 class ReadableSource(Protocol):
     """A binary source with a file-like ``read``."""
@@ -71,6 +76,8 @@ class Reader:
 
     def _read_chunk(self, size: int) -> bytes:
         chunk = self._stream.read(size)
+        if type(chunk) is bytes and len(chunk) <= size:  # the usual case, checked first
+            return chunk
         if chunk is None:
             return b""
         if isinstance(chunk, str):
@@ -90,10 +97,20 @@ class Reader:
         """
         if size < 0:
             raise SerializationError(f"Invalid length {size} for {field_name}")
-        self._check_limit(size, field_name)
-        first = self._read_chunk(min(size, CHUNK_SIZE)) if size else b""
-        if len(first) == size:
-            return self._accept(first)
+        if self._limit is not None:
+            self._check_limit(size, field_name)
+        data = self._read_chunk(min(size, CHUNK_SIZE)) if size else b""
+        if len(data) != size:
+            data = self._read_rest(data, size, field_name)
+        self.consumed += size
+        if self._captured is not None:
+            self._captured += data
+        if self._verifier is not None:
+            self._verifier.update(data)
+        return data
+
+    def _read_rest(self, first: bytes, size: int, field_name: str) -> bytes:
+        """Complete a field whose first read came back short, chunk by chunk."""
         buffer = bytearray(first)
         while len(buffer) < size:
             chunk = self._read_chunk(min(size - len(buffer), CHUNK_SIZE))
@@ -103,19 +120,10 @@ class Reader:
                     f"needed {size} bytes, got {len(buffer)} ({size - len(buffer)} missing)"
                 )
             buffer += chunk
-        return self._accept(bytes(buffer))
+        return bytes(buffer)
 
-    def _accept(self, data: bytes) -> bytes:
-        """Count, capture and pass on the bytes of one complete field."""
-        self.consumed += len(data)
-        if self._captured is not None:
-            self._captured += data
-        if self._verifier is not None:
-            self._verifier.update(data)
-        return data
-
-    def _unpack(self, fmt: str, size: int, field_name: str) -> int:
-        value: int = struct.unpack(fmt, self.read_exact(size, field_name))[0]
+    def _unpack(self, unpacker: struct.Struct, field_name: str) -> int:
+        value: int = unpacker.unpack(self.read_exact(unpacker.size, field_name))[0]
         return value
 
     def u8(self, field_name: str) -> int:
@@ -123,28 +131,28 @@ class Reader:
 
         :raises SerializationError: when the input ends first
         """
-        return self._unpack(">B", 1, field_name)
+        return self._unpack(_U8, field_name)
 
     def u16(self, field_name: str) -> int:
         """Read a big-endian unsigned 16-bit integer.
 
         :raises SerializationError: when the input ends first
         """
-        return self._unpack(">H", 2, field_name)
+        return self._unpack(_U16, field_name)
 
     def u32(self, field_name: str) -> int:
         """Read a big-endian unsigned 32-bit integer.
 
         :raises SerializationError: when the input ends first
         """
-        return self._unpack(">I", 4, field_name)
+        return self._unpack(_U32, field_name)
 
     def u64(self, field_name: str) -> int:
         """Read a big-endian unsigned 64-bit integer.
 
         :raises SerializationError: when the input ends first
         """
-        return self._unpack(">Q", 8, field_name)
+        return self._unpack(_U64, field_name)
 
     def read_prefixed(self, field_name: str) -> bytes:
         """Read a field preceded by its two-byte length.

@@ -95,11 +95,17 @@ def unpack_values(
 
 # Header fields, in message order ----------------------------------------------------------------
 
+# Enum members by wire value: a dict lookup is much cheaper than calling the Enum, which is left to
+# raise its ValueError for an unknown value.
+_VERSIONS = {member.value: member for member in SerializationVersion}
+_OBJECT_TYPES = {member.value: member for member in ObjectType}
+_CONTENT_TYPES = {member.value: member for member in ContentType}
+
 
 def _read_version(reader: Reader) -> SerializationVersion:
     version_id = reader.u8("version")
     try:
-        return SerializationVersion(version_id)
+        return _VERSIONS.get(version_id) or SerializationVersion(version_id)
     except ValueError as err:
         if version_id == _BASE64_VERSION_BYTE:
             raise NotSupportedError(
@@ -113,7 +119,7 @@ def _read_version(reader: Reader) -> SerializationVersion:
 def _read_object_type(reader: Reader) -> ObjectType:
     type_id = reader.u8("type")
     try:
-        return ObjectType(type_id)
+        return _OBJECT_TYPES.get(type_id) or ObjectType(type_id)
     except ValueError as err:
         raise NotSupportedError(f"Unsupported type {type_id} discovered in data stream", err) from err
 
@@ -165,7 +171,7 @@ def _read_encrypted_data_keys(reader: Reader, max_encrypted_data_keys: Optional[
 def _read_content_type(reader: Reader) -> ContentType:
     content_type_id = reader.u8("content type")
     try:
-        return ContentType(content_type_id)
+        return _CONTENT_TYPES.get(content_type_id) or ContentType(content_type_id)
     except ValueError as err:
         raise UnknownIdentityError(f"Unknown content type {content_type_id}", err) from err
 
