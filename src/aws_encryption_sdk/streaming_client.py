@@ -411,7 +411,6 @@ class StreamEncryptor(_EncryptionStream):
         self.content_type = content_type(self.config.frame_length)
         self.signer = None
         self._bytes_encrypted = 0
-        self._plaintext_source = MessageSource(self.source_stream)
         if (
             self.content_type is ContentType.NO_FRAMING
             and self.config.source_length is not None
@@ -441,6 +440,7 @@ class StreamEncryptor(_EncryptionStream):
 
     def _prep_message(self) -> None:
         config = self.config
+        self._plaintext_source = MessageSource(self.source_stream)  # first look at the source: streams are lazy
         validate_commitment_policy_on_encrypt(config.commitment_policy, config.algorithm)
         reject_reserved_keys(config.encryption_context)
         request = EncryptionMaterialsRequest(
@@ -663,9 +663,9 @@ class StreamDecryptor(_EncryptionStream):
         super().__init__()
         self.last_sequence_number = 0
         self.verifier = None
-        self._source = MessageSource(self.source_stream)
 
     def _prep_message(self) -> None:
+        self._source = MessageSource(self.source_stream)  # first look at the source: streams are lazy
         self._read_header()
         self._state = _State.BODY
         if self._header.content_type is ContentType.NO_FRAMING:

@@ -9,6 +9,7 @@ import io
 import logging
 import warnings
 
+import attrs
 import pytest
 from cryptography.exceptions import InvalidSignature, InvalidTag
 
@@ -35,6 +36,7 @@ from aws_encryption_sdk.identifiers import (
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
 from aws_encryption_sdk.key_providers.base import MasterKey, MasterKeyProvider, MasterKeyProviderConfig
 from aws_encryption_sdk.key_providers.raw import RawMasterKey
+from aws_encryption_sdk.materials_managers import EncryptionMaterials, EncryptionMaterialsRequest
 from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
 from aws_encryption_sdk.streaming_client import DecryptorConfig, EncryptorConfig, StreamDecryptor, StreamEncryptor
 
@@ -135,6 +137,21 @@ def test_wrong_types_in_configs_are_type_errors(key: RawMasterKey) -> None:
         EncryptionSDKClient().encrypt(source=b"", key_provider=object())
     with pytest.raises(TypeError):
         EncryptionSDKClient().encrypt(b"")  # type: ignore[call-arg]
+
+
+def test_types_are_checked_when_built_not_when_assigned(key: RawMasterKey) -> None:
+    # The original's attrs classes validate in __init__ only; assignment is never checked.
+    header = EncryptionSDKClient().encrypt(source=b"data", key_provider=key)[1]
+    with pytest.raises(TypeError, match="'frame_length' must be <class 'int'>") as error:
+        type(header)(**{**attrs.asdict(header, recurse=False), "frame_length": "4096"})
+    assert error.value.args[1:] == (attrs.fields(type(header)).frame_length, int, "4096")
+    header.frame_length = "4096"  # type: ignore[assignment]
+    assert header.frame_length == "4096"
+    config = EncryptorConfig(
+        source=b"", key_provider=key, commitment_policy=CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT
+    )
+    config.frame_length = None  # type: ignore[assignment]
+    assert config.frame_length is None
 
 
 def test_exactly_one_of_key_provider_and_materials_manager(key: RawMasterKey) -> None:
@@ -418,6 +435,27 @@ def test_stream_length_of_unseekable_source_is_not_supported(key: RawMasterKey) 
     assert EncryptionSDKClient().decrypt(source=encryptor.read(), key_provider=key)[0] == b"abc"
 
 
+class _LengthRecordingManager(DefaultCryptoMaterialsManager):
+    """The default manager, remembering the plaintext length of each request."""
+
+    lengths: list[int | None]
+
+    def get_encryption_materials(self, request: EncryptionMaterialsRequest) -> EncryptionMaterials:
+        self.lengths.append(request.plaintext_length)
+        return super().get_encryption_materials(request)
+
+
+def test_the_manager_is_told_the_plaintext_length_left_in_the_source(key: RawMasterKey) -> None:
+    manager = _LengthRecordingManager(key)
+    manager.lengths = []
+    positioned = io.BytesIO(b"0123456789")
+    positioned.seek(4)
+    for source in (b"abc", positioned, UnseekableReader(b"abcd")):
+        EncryptionSDKClient().encrypt(source=source, materials_manager=manager)
+    EncryptionSDKClient().encrypt(source=UnseekableReader(b"abcd"), materials_manager=manager, source_length=4)
+    assert manager.lengths == [3, 6, None, 4]
+
+
 def test_source_length_is_enforced_only_with_a_materials_manager(key: RawMasterKey) -> None:
     with pytest.raises(CustomMaximumValueExceeded, match="exceeded stated source length"):
         EncryptionSDKClient().encrypt(
@@ -525,3 +563,18 @@ def test_frames_out_of_order(key: RawMasterKey) -> None:
     swapped = ciphertext[:body_start] + second + first + ciphertext[body_start + 2 * frame_size :]
     with pytest.raises(SerializationError, match="frames out of order"):
         EncryptionSDKClient().decrypt(source=swapped, key_provider=key)
+
+
+def test_a_source_is_first_read_on_the_first_read_of_the_stream(key: RawMasterKey) -> None:
+    # Streams are lazy: a BytesIO filled after the stream was built is read in full.
+    client = EncryptionSDKClient()
+    plain = io.BytesIO()
+    encryptor = client.stream(mode="e", source=plain, key_provider=key)
+    plain.write(b"written after the encryptor was built")
+    plain.seek(0)
+    ciphertext = encryptor.read()
+    sealed = io.BytesIO()
+    decryptor = client.stream(mode="d", source=sealed, key_provider=key)
+    sealed.write(ciphertext)
+    sealed.seek(0)
+    assert decryptor.read() == b"written after the encryptor was built"

@@ -2,8 +2,8 @@
 
 ``hashlib`` is used rather than ``cryptography``'s hash objects: on the benchmark machine it hashes
 SHA-384 about a third faster, and the hash of a large signed message costs more than its
-encryption. (Hashing on a worker thread beside the encryption was measured too, in
-``bench/bench.py``'s signed-suite figures, and gained nothing on two cores, so it is not done.)
+encryption. ``hashlib`` also lets go of the GIL while it hashes a large buffer, which lets one-shot
+calls hash on a worker thread (see ``internal/_background_hash.py``).
 """
 
 from __future__ import annotations
