@@ -146,7 +146,7 @@ def test_types_are_checked_when_built_not_when_assigned(key: RawMasterKey) -> No
         type(header)(**{**attrs.asdict(header, recurse=False), "frame_length": "4096"})
     assert error.value.args[1:] == (attrs.fields(type(header)).frame_length, int, "4096")
     header.frame_length = "4096"  # type: ignore[assignment]
-    assert header.frame_length == "4096"
+    assert vars(header)["frame_length"] == "4096"
     config = EncryptorConfig(
         source=b"", key_provider=key, commitment_policy=CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT
     )
