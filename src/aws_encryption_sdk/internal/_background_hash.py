@@ -25,7 +25,8 @@ class BackgroundDigest:
 
     Use it as a context manager: leaving the ``with`` block waits until every buffer is hashed
     (also when the block raised), and re-raises a failure of the worker. Until then the caller
-    must not touch the digest, nor change a buffer it added.
+    must not touch the digest, nor change a buffer it added. When no thread can be started (at
+    interpreter shutdown, or at the thread limit) every buffer is hashed on the calling thread.
 
     :param digest: the running hash (a :class:`~aws_encryption_sdk.internal.crypto.authentication.Verifier`
         or :class:`~aws_encryption_sdk.internal.crypto.authentication.Signer`)
@@ -35,15 +36,28 @@ class BackgroundDigest:
         self._digest = digest
         self._pending: queue.SimpleQueue[Optional[memoryview]] = queue.SimpleQueue()
         self._failure: Optional[BaseException] = None
-        self._worker = threading.Thread(target=self._work, name="aws-encryption-sdk-hash", daemon=True)
+        self._worker: Optional[threading.Thread] = threading.Thread(
+            target=self._work, name="aws-encryption-sdk-hash", daemon=True
+        )
 
     def __enter__(self) -> BackgroundDigest:
-        self._worker.start()
+        assert self._worker is not None
+        try:
+            self._worker.start()
+        except RuntimeError:  # "can't start new thread", "can't create new thread at interpreter shutdown"
+            self._worker = None
         return self
 
     def add(self, data: memoryview) -> None:
-        """Queue ``data`` to be hashed after everything added before it; it is released once hashed."""
-        self._pending.put(data)
+        """Queue ``data`` to be hashed after everything added before it.
+
+        The worker hashes a view of its own, so the caller may release ``data`` whenever it likes
+        (even while an interrupt unwinds the ``with`` block before the worker is done).
+        """
+        if self._worker is None:
+            self._digest.update(data)
+        else:
+            self._pending.put(data[:])
 
     def _work(self) -> None:
         while (data := self._pending.get()) is not None:
@@ -60,7 +74,9 @@ class BackgroundDigest:
         exc_value: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> None:
+        if self._worker is None:
+            return
         self._pending.put(None)
-        self._worker.join()
+        self._worker.join()  # an interrupt here propagates; the worker then finishes on its own views
         if self._failure is not None and exc_value is None:
             raise self._failure
