@@ -172,9 +172,6 @@ class DecryptorConfig(_ClientConfig):
     max_header_size: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
 
 
-# Message format versions by number (a dict lookup is much cheaper than calling the Enum).
-_VERSIONS = {member.value: member for member in SerializationVersion}
-
 #: Plaintext sealed between hand-overs to the hashing thread in a large signed one-shot encrypt.
 _HASH_CHUNK_BYTES = 8 << 20
 
@@ -497,7 +494,7 @@ class StreamEncryptor(_EncryptionStream):
         materials = self._encryption_materials
         algorithm = materials.algorithm
         fields: dict[str, Any] = {
-            "version": _VERSIONS[algorithm.message_format_version],
+            "version": SerializationVersion(algorithm.message_format_version),
             "algorithm": algorithm,
             "message_id": message_id,
             "encryption_context": materials.encryption_context,
