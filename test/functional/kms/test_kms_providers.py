@@ -232,7 +232,7 @@ def test_edk_whose_key_info_is_not_a_key_arn_is_skipped_not_fatal(
 
 def test_mrk_strict_provider_decrypts_a_replica_edk_in_the_configured_region(moto: MotoKms) -> None:
     primary, replica = moto.create_mrk("us-east-1", "us-west-2")
-    # moto cannot decrypt an MRK ciphertext in another region, so the configured region is stubbed.
+    # moto cannot decrypt an MRK ciphertext in any region, so the configured region is stubbed.
     _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[replica]))
     east = boto3.client("kms", region_name="us-east-1")
     stubber = Stubber(east)
@@ -251,16 +251,25 @@ def test_mrk_strict_provider_decrypts_a_replica_edk_in_the_configured_region(mot
     assert data_key.key_provider == MasterKeyInfo("aws-kms", primary)
 
 
+def _assert_refused_without_asking_kms(error: DecryptKeyError) -> None:
+    """The provider turned the data key down as not its own, before any Decrypt call."""
+    assert "does not match Master Key provider" in str(error)
+    assert "KMS returned" not in str(error)
+
+
 def test_plain_strict_provider_does_not_decrypt_a_replica_edk(moto: MotoKms) -> None:
     primary, replica = moto.create_mrk("us-east-1", "us-west-2")
     _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[replica]))
 
-    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key") as raised:
         StrictAwsKmsMasterKeyProvider(key_ids=[primary]).decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+    # The SDK must refuse the replica's data key itself: moto fails every MRK Decrypt, so an error from
+    # KMS here would hide a provider that asked KMS to decrypt what it does not own.
+    _assert_refused_without_asking_kms(raised.value)
 
 
 def test_mrk_strict_provider_encrypts_with_multi_region_keys(moto: MotoKms) -> None:
-    # moto refuses Decrypt calls that name a multi-Region key, so only the encrypt side runs here.
+    # moto fails every Decrypt of an MRK ciphertext, so only the encrypt side runs here.
     primary, _ = moto.create_mrk()
     other_primary, _ = moto.create_mrk("us-west-2", "us-east-1")
     provider = MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[primary, other_primary])
@@ -276,8 +285,9 @@ def test_mrk_strict_provider_does_not_decrypt_another_multi_region_key(moto: Mot
     primary, _ = moto.create_mrk()
     _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[other_replica]))
 
-    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key") as raised:
         MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[primary]).decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
+    _assert_refused_without_asking_kms(raised.value)
 
 
 # MRK-aware discovery -----------------------------------------------------------------------------------
