@@ -3,7 +3,8 @@
 It reads exactly the bytes asked for or fails with a
 :class:`~aws_encryption_sdk.exceptions.SerializationError` that names the field and how many bytes were
 missing. Large reads are done in chunks of at most 1 MiB, so a length field taken from untrusted input never
-sizes a buffer before those bytes have arrived.
+sizes a buffer before those bytes have arrived. :class:`BufferReader` reads a message already in memory by
+slicing it, with the same limits and errors.
 """
 
 from __future__ import annotations
@@ -161,3 +162,84 @@ class Reader:
         """
         length = self.u16(f"{field_name} length")
         return self.read_exact(length, field_name)
+
+
+class _Cursor:
+    """A read-only stream over a buffer, for the general (and failing) reads of a :class:`BufferReader`."""
+
+    def __init__(self, buffer: bytes, position: int) -> None:
+        self.buffer = buffer
+        self.position = position
+
+    def read(self, size: int = -1, /) -> bytes:
+        start = self.position
+        chunk = self.buffer[start : start + size]
+        self.position = start + len(chunk)
+        return chunk
+
+
+class BufferReader(Reader):
+    """A :class:`Reader` over bytes already in memory: fields that are there are sliced out directly.
+
+    Reads the buffer from ``start``. Every field is checked as by :class:`Reader`: a read that would pass
+    the limit or the end of the buffer takes the general path and fails with the same error.
+
+    :param buffer: the bytes (the rest of a message)
+    :param start: where the first field begins
+    :param limit: most bytes this reader may read in total (None: no limit)
+    :param limit_name: what the limit is called, for the error message
+    """
+
+    def __init__(
+        self, buffer: bytes, start: int = 0, *, limit: Optional[int] = None, limit_name: str = "limit"
+    ) -> None:
+        self._cursor = _Cursor(buffer, start)
+        super().__init__(self._cursor, limit=limit, limit_name=limit_name)
+        self._buffer = buffer
+        self._start = start
+        #: End of the bytes the fast path may read: the buffer's end or the limit, whichever comes first.
+        self._end = len(buffer) if limit is None else min(len(buffer), start + limit)
+
+    @property
+    def position(self) -> int:
+        """Offset in the buffer just after the last byte read (including a failed read's bytes)."""
+        return self._cursor.position
+
+    @property
+    def captured(self) -> bytes:
+        """Every byte read so far (a buffer reader can always tell)."""
+        return self._buffer[self._start : self._start + self.consumed]
+
+    def _advance(self, size: int) -> int:
+        """Take ``size`` bytes if the buffer and the limit allow it; return their offset, or -1."""
+        offset = self._cursor.position
+        end = offset + size
+        if size < 0 or end > self._end:
+            return -1
+        self._cursor.position = end
+        self.consumed += size
+        return offset
+
+    def read_exact(self, size: int, field_name: str) -> bytes:
+        offset = self._advance(size)
+        if offset < 0:
+            return super().read_exact(size, field_name)
+        return self._buffer[offset : offset + size]
+
+    def _unpack(self, unpacker: struct.Struct, field_name: str) -> int:
+        offset = self._advance(unpacker.size)
+        if offset < 0:
+            return super()._unpack(unpacker, field_name)
+        value: int = unpacker.unpack_from(self._buffer, offset)[0]
+        return value
+
+    def read_prefixed(self, field_name: str) -> bytes:
+        offset = self._cursor.position
+        if offset + 2 <= self._end:
+            start = offset + 2
+            end = start + _U16.unpack_from(self._buffer, offset)[0]
+            if end <= self._end:
+                self._cursor.position = end
+                self.consumed += end - offset
+                return self._buffer[start:end]
+        return super().read_prefixed(field_name)

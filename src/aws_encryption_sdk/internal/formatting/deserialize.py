@@ -8,6 +8,7 @@ the field. Header fields are checked as soon as they are read, in message order.
 
 from __future__ import annotations
 
+import io
 import struct
 from typing import Optional, Protocol
 
@@ -30,7 +31,7 @@ from aws_encryption_sdk.identifiers import (
     WrappingAlgorithm,
 )
 from aws_encryption_sdk.internal.defaults import MAX_FRAME_SIZE
-from aws_encryption_sdk.internal.formatting._reader import ReadableSource, Reader, Updatable
+from aws_encryption_sdk.internal.formatting._reader import BufferReader, ReadableSource, Reader, Updatable
 from aws_encryption_sdk.internal.formatting.encryption_context import deserialize_encryption_context
 from aws_encryption_sdk.internal.str_ops import to_bytes
 from aws_encryption_sdk.internal.structures import (
@@ -55,6 +56,8 @@ __all__ = [
     "validate_header",
 ]
 
+#: What ``max_header_size`` is called in the error raised when a header passes it.
+_HEADER_LIMIT_NAME = "max_header_size"
 #: First byte of base64 text that encodes a message ("AY..." for version 1, "Ag..." for version 2).
 _BASE64_VERSION_BYTE = ord("A")
 
@@ -244,7 +247,28 @@ def deserialize_header(
     .. versionadded:: 4.1.0
        The ``max_header_size`` parameter.
     """
-    reader = Reader(stream, capture=True, limit=max_header_size, limit_name="max_header_size")
+    if type(stream) is io.BytesIO:
+        return _deserialize_header_in_memory(stream, max_encrypted_data_keys, max_header_size)
+    reader = Reader(stream, capture=True, limit=max_header_size, limit_name=_HEADER_LIMIT_NAME)
+    return _read_header(reader, max_encrypted_data_keys)
+
+
+def _deserialize_header_in_memory(
+    stream: io.BytesIO, max_encrypted_data_keys: Optional[int], max_header_size: Optional[int]
+) -> tuple[MessageHeader, bytes]:
+    """Read a header from a ``BytesIO`` by slicing its bytes, then move the stream past what was read.
+
+    ``getvalue()`` hands over the ``BytesIO``'s own ``bytes`` without copying them.
+    """
+    reader = BufferReader(stream.getvalue(), stream.tell(), limit=max_header_size, limit_name=_HEADER_LIMIT_NAME)
+    try:
+        return _read_header(reader, max_encrypted_data_keys)
+    finally:
+        stream.seek(reader.position)
+
+
+def _read_header(reader: Reader, max_encrypted_data_keys: Optional[int]) -> tuple[MessageHeader, bytes]:
+    """Read and check a header body, field by field; return it and its raw bytes."""
     version = _read_version(reader)
     object_type = _read_object_type(reader) if version is SerializationVersion.V1 else None
     algorithm = _read_algorithm(reader, version)

@@ -1,14 +1,18 @@
-"""Tests for the private reader every message parser uses (internal/formatting/_reader.py)."""
+"""Tests for the private readers every message parser uses (internal/formatting/_reader.py)."""
 
 from __future__ import annotations
 
 import io
 import tracemalloc
+from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from aws_encryption_sdk.exceptions import CustomMaximumValueExceeded, SerializationError
-from aws_encryption_sdk.internal.formatting._reader import CHUNK_SIZE, Reader
+from aws_encryption_sdk.internal.formatting._reader import CHUNK_SIZE, BufferReader, Reader
+from aws_encryption_sdk.internal.formatting.deserialize import deserialize_header
 
 
 class RecordingSource:
@@ -177,3 +181,74 @@ def test_source_returning_more_than_asked_is_rejected() -> None:
 def test_negative_length_is_rejected() -> None:
     with pytest.raises(SerializationError, match="Invalid length -1 for a"):
         Reader(io.BytesIO(b"abc")).read_exact(-1, "a")
+
+
+# BufferReader: the same fields, limits and errors as Reader, by slicing ---------------------------------
+
+_OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["u8", "u16", "u32", "u64", "read_prefixed"])),
+        st.tuples(st.just("read_exact"), st.integers(min_value=-1, max_value=12)),
+    ),
+    max_size=16,
+)
+
+
+def _outcomes(reader: Reader, operations: list[tuple[Any, ...]]) -> list[object]:
+    """Run the operations in order; record each value, or the error that ended the run."""
+    outcomes: list[object] = []
+    for index, (method, *args) in enumerate(operations):
+        try:
+            outcomes.append(getattr(reader, method)(*args, f"field {index}"))
+        except (SerializationError, CustomMaximumValueExceeded) as error:
+            outcomes.append((type(error), str(error)))
+            break
+    outcomes.append(reader.consumed)
+    return outcomes
+
+
+@given(
+    data=st.binary(max_size=24),
+    start=st.integers(min_value=0, max_value=26),
+    limit=st.none() | st.integers(min_value=0, max_value=26),
+    operations=_OPERATIONS,
+)
+@example(data=b"ab", start=0, limit=None, operations=[("read_exact", 3)])
+@example(data=b"ab", start=1, limit=None, operations=[("u16",)])
+@example(data=b"a", start=0, limit=None, operations=[("read_prefixed",)])
+@example(data=b"\x00\x02a", start=0, limit=None, operations=[("read_prefixed",)])
+@example(data=b"\x00\x01ab", start=0, limit=2, operations=[("read_prefixed",)])
+@example(data=b"abcd", start=0, limit=3, operations=[("u32",)])
+@settings(max_examples=300)
+def test_buffer_reader_reads_and_fails_exactly_like_reader(
+    data: bytes, start: int, limit: int | None, operations: list[tuple[Any, ...]]
+) -> None:
+    stream = io.BytesIO(data)
+    stream.seek(start)
+    by_stream = Reader(stream, capture=True, limit=limit, limit_name="the limit")
+    by_slicing = BufferReader(data, start, limit=limit, limit_name="the limit")
+
+    assert _outcomes(by_slicing, operations) == _outcomes(by_stream, operations)
+    assert by_slicing.captured == by_stream.captured
+    assert by_slicing.position == stream.tell()
+
+
+def test_buffer_reader_starts_at_its_offset_and_reports_its_position() -> None:
+    reader = BufferReader(b"\x00\x00\x00\x02hi!", 2)
+
+    assert reader.read_prefixed("greeting") == b"hi"
+    assert (reader.consumed, reader.position, reader.captured) == (4, 6, b"\x00\x02hi")
+
+
+def test_header_from_a_bytes_io_equals_the_header_from_a_stream() -> None:
+    """deserialize_header slices a BytesIO's bytes; any other source goes through the stream reader."""
+    message = bytes.fromhex(
+        "02 0578 " + "11" * 32 + " 0000 0001 0007 6177732d6b6d73 0003 6b6579 0004 65646b21 02 00001000 " + "22" * 32
+    )
+    memory = io.BytesIO(message + b"body")
+    from_memory = deserialize_header(memory)
+    from_stream = deserialize_header(RecordingSource(message + b"body", step=3))
+
+    assert from_memory == from_stream
+    assert from_memory[1] == message
+    assert memory.tell() == len(message)
