@@ -70,6 +70,8 @@ def test_read_error_from_the_source_at_any_point_becomes_an_sdk_error(suite_id: 
         except SerializationError as raised:
             if not _caused_by(raised, error):
                 problems.append(f"fail at {fail_at}: {describe(raised)} does not chain the read error")
+            elif not str(raised).startswith("Reading the message source failed"):
+                problems.append(f"fail at {fail_at}: {describe(raised)} does not say that the source failed")
         except Exception as raised:
             problems.append(f"fail at {fail_at}: {describe(raised)}")
         else:

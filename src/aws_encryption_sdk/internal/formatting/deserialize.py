@@ -412,13 +412,15 @@ def deserialize_footer(stream: ReadableSource, verifier: Optional[_Verifier] = N
     :param stream: the source, positioned after the body
     :param verifier: the signature verifier that has seen every preceding byte
     :returns: the footer
-    :raises SerializationError: when the footer is missing or truncated
+    :raises SerializationError: when the footer is missing or truncated, or the source fails
     :raises SignatureVerificationError: from the verifier, when the signature does not verify
     """
     reader = Reader(stream)
     try:
         signature = reader.read_prefixed("signature")
     except SerializationError as err:
+        if isinstance(err.__cause__, (OSError, ValueError)):
+            raise  # the source failed (as the SDK's own sources report it): not a missing signature
         raise SerializationError("No signature found in message") from err
     if verifier is not None:
         verifier.verify(signature)
