@@ -8,6 +8,7 @@ from pathlib import Path
 
 PUBLIC_MODULES = [
     "aws_encryption_sdk/__init__.py",
+    "aws_encryption_sdk/compatability.py",
     "aws_encryption_sdk/exceptions.py",
     "aws_encryption_sdk/identifiers.py",
     "aws_encryption_sdk/structures.py",
@@ -27,6 +28,7 @@ PUBLIC_MODULES = [
     "aws_encryption_sdk/internal/__init__.py",
     "aws_encryption_sdk/internal/arn.py",
     "aws_encryption_sdk/internal/defaults.py",
+    "aws_encryption_sdk/internal/deprecation.py",
     "aws_encryption_sdk/internal/str_ops.py",
     "aws_encryption_sdk/internal/structures.py",
     "aws_encryption_sdk/internal/crypto/__init__.py",

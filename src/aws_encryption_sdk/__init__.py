@@ -11,6 +11,9 @@ from aws_encryption_sdk._client import EncryptionSDKClient, EncryptionSDKClientC
 from aws_encryption_sdk._inspection import DecryptionResult, UnauthenticatedHeader, read_unauthenticated_header
 from aws_encryption_sdk.caches.local import LocalCryptoMaterialsCache
 from aws_encryption_sdk.caches.null import NullCryptoMaterialsCache
+from aws_encryption_sdk.compatability import (  # the redundant alias re-exports it for type checkers
+    _warn_deprecated_python as _warn_deprecated_python,
+)
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
 from aws_encryption_sdk.identifiers import Algorithm, CommitmentPolicy, __version__
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
@@ -56,3 +59,5 @@ for _public in (
 ):
     _public.__module__ = __name__
 del _public
+
+_warn_deprecated_python()
