@@ -1,8 +1,9 @@
 """Exception classes raised by the AWS Encryption SDK.
 
 Every error the SDK raises on purpose derives from :class:`AWSEncryptionSDKClientError`.
-Where the original library let a raw ``cryptography`` exception escape, we raise an SDK class
-that *also* derives from that ``cryptography`` class, so ``except InvalidTag`` keeps working.
+Where the original library let a raw ``cryptography`` or botocore exception escape, we raise an SDK
+class that *also* derives from that class, so ``except InvalidTag`` or ``except NoCredentialsError``
+keeps working.
 """
 
 from __future__ import annotations
@@ -79,6 +80,26 @@ class EncryptKeyError(AWSEncryptionSDKClientError):
 
 class DecryptKeyError(AWSEncryptionSDKClientError):
     """A master key could not decrypt a data key."""
+
+
+class KMSCallError(AWSEncryptionSDKClientError):
+    """AWS KMS could not be called: botocore failed before KMS answered (no credentials or region, an
+    unreachable endpoint, a timeout, a request botocore refused).
+
+    What the SDK raises is a subclass that is also the botocore exception it stands for, so
+    ``except NoCredentialsError`` or ``except BotoCoreError`` catch it, as they caught the raw botocore
+    exception the original library let through; its message names the master key. As with the
+    original, it ends the operation: decryption does not go on to the next encrypted data key.
+
+    .. versionadded:: 4.1.0
+
+    :param message: what failed, naming the master key
+    :param kwargs: the botocore exception's ``kwargs`` (what its message was formatted from)
+    """
+
+    def __init__(self, message: str, kwargs: dict[str, object] | None = None) -> None:
+        Exception.__init__(self, message)  # not botocore's __init__, which only formats its own message
+        self.kwargs = kwargs or {}
 
 
 class ActionNotAllowedError(AWSEncryptionSDKClientError):

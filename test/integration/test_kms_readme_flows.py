@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
 import aws_encryption_sdk
-from aws_encryption_sdk.exceptions import DecryptKeyError, GenerateKeyError
+from aws_encryption_sdk.exceptions import DecryptKeyError, KMSCallError
 from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX, CommitmentPolicy
 from aws_encryption_sdk.key_providers.kms import DiscoveryFilter, StrictAwsKmsMasterKeyProvider
 
@@ -165,8 +165,9 @@ def test_unreachable_endpoint_is_an_sdk_error_naming_the_key_and_drops_the_clien
     provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[arn], client_factory=_factory(dead_endpoint))
     client = aws_encryption_sdk.EncryptionSDKClient()
 
-    with pytest.raises(GenerateKeyError, match=f"Master Key {arn} unable to generate data key") as raised:
+    with pytest.raises(KMSCallError, match=f"Master Key {arn} unable to generate data key") as raised:
         client.encrypt(source=MY_PLAINTEXT, key_provider=provider)
-    assert isinstance(raised.value.__cause__, EndpointConnectionError)
+    assert isinstance(raised.value, EndpointConnectionError)  # what the original let through
+    assert type(raised.value.__cause__) is EndpointConnectionError
 
     assert provider._regional_clients == {}

@@ -18,6 +18,7 @@ from aws_encryption_sdk.exceptions import (
     DecryptKeyError,
     EncryptKeyError,
     GenerateKeyError,
+    KMSCallError,
     MalformedArnError,
     UnknownRegionError,
 )
@@ -42,9 +43,28 @@ if TYPE_CHECKING:
 
 __all__ = ["KMSMasterKey", "KMSMasterKeyConfig", "MRKAwareKMSMasterKey", "MRKAwareKMSMasterKeyConfig"]
 
-_LOGGER = logging.getLogger(__name__)
+#: The original logged KMS failures under its ``key_providers.kms`` module; so do we.
+_LOGGER = logging.getLogger("aws_encryption_sdk.key_providers.kms")
 
 _KMSError = type[GenerateKeyError] | type[EncryptKeyError] | type[DecryptKeyError]
+
+
+#: One :class:`KMSCallError` class per botocore exception class, built on first use.
+_KMS_CALL_ERROR_CLASSES: dict[type[Exception], type[KMSCallError]] = {}
+
+
+def _kms_call_error_class(botocore_error_class: type[Exception]) -> type[KMSCallError]:
+    """Return the :class:`KMSCallError` that is also ``botocore_error_class``.
+
+    The original let botocore's own exception through; callers that catch it keep catching ours.
+    """
+    known = _KMS_CALL_ERROR_CLASSES.get(botocore_error_class)
+    if known is None:
+        built = type(
+            f"KMS{botocore_error_class.__name__}", (KMSCallError, botocore_error_class), {"__module__": __name__}
+        )
+        known = _KMS_CALL_ERROR_CLASSES.setdefault(botocore_error_class, built)
+    return known
 
 
 def _validate_client(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -178,9 +198,10 @@ class KMSMasterKey(MasterKey):
     ) -> Mapping[str, Any]:
         """Call one KMS operation; a KMS error becomes ``error_class``, chained from it.
 
-        A botocore error that is not a KMS response (no credentials, an unreachable endpoint) also
-        becomes ``error_class``, after telling the owning provider to drop this region's client, so
-        that only SDK exceptions leave the SDK (and a decryption can go on to the next key).
+        A botocore error that is not a KMS response (no credentials, an unreachable endpoint) first
+        tells the owning provider to drop this region's client, then becomes a :class:`KMSCallError`
+        that is also that botocore error (see :func:`_kms_call_error_class`), which no decrypt loop
+        skips, as the original's raw botocore error was not skipped.
         """
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -188,7 +209,7 @@ class KMSMasterKey(MasterKey):
             response: Mapping[str, Any] = getattr(self.config.client, operation)(**request)
         except ClientError as error:
             message = f"Master Key {self._key_id} unable to {action} data key: {_describe_client_error(error)}"
-            _LOGGER.debug(message)
+            _LOGGER.exception(message)
             raise error_class(message) from error
         except BotoCoreError as error:
             if self._on_botocore_error is not None:
@@ -197,8 +218,8 @@ class KMSMasterKey(MasterKey):
                 f"Master Key {self._key_id} unable to {action} data key: AWS KMS could not be called: "
                 f"{type(error).__name__}: {error}"
             )
-            _LOGGER.debug(message)
-            raise error_class(message) from error
+            _LOGGER.exception(message)
+            raise _kms_call_error_class(type(error))(message, getattr(error, "kwargs", None)) from error
         return response
 
     def _response_field(self, response: Mapping[str, Any], field: str, error_class: _KMSError, action: str) -> Any:
@@ -206,7 +227,7 @@ class KMSMasterKey(MasterKey):
             return response[field]
         except KeyError as error:
             message = f"Master Key {self._key_id} unable to {action} data key: the KMS response has no {field}"
-            _LOGGER.debug(message)
+            _LOGGER.exception(message)
             raise error_class(message) from error
 
     @staticmethod
@@ -215,7 +236,7 @@ class KMSMasterKey(MasterKey):
             arn_from_str(key_id)
         except MalformedArnError as error:
             message = f"Retrieved an unexpected KeyID in response from KMS: {key_id}"
-            _LOGGER.debug(message)
+            _LOGGER.exception(message)
             raise error_class(message) from error
 
     def _generate_data_key(

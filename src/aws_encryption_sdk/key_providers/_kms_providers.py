@@ -57,7 +57,8 @@ __all__ = [
     "StrictAwsKmsMasterKeyProvider",
 ]
 
-_LOGGER = logging.getLogger(__name__)
+#: The original logged under its ``key_providers.kms`` module; so do we.
+_LOGGER = logging.getLogger("aws_encryption_sdk.key_providers.kms")
 
 
 class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):

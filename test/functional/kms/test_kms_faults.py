@@ -2,7 +2,9 @@
 
 moto produces real KMS errors where it can (unknown key, wrong context); it ignores disable_key
 and cannot throttle, so those two answers come from botocore's Stubber on a real client. An
-unreachable region is a client whose endpoint is a closed local port.
+unreachable region is a client whose endpoint is a closed local port: its botocore error reaches
+the caller as a ``KMSCallError`` that is also that botocore error, and ends the operation, as the
+original's raw botocore error did.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from aws_encryption_sdk import EncryptionSDKClient
-from aws_encryption_sdk.exceptions import DecryptKeyError, GenerateKeyError
+from aws_encryption_sdk.exceptions import DecryptKeyError, GenerateKeyError, KMSCallError
 from aws_encryption_sdk.key_providers.kms import StrictAwsKmsMasterKeyProvider
 
 
@@ -66,7 +68,7 @@ def test_unknown_key_from_moto_is_a_generate_key_error_naming_it(moto: MotoKms) 
         EncryptionSDKClient().encrypt(source=b"x", key_provider=provider)
 
 
-def test_unreachable_region_on_decrypt_falls_through_to_a_reachable_key(moto: MotoKms) -> None:
+def test_unreachable_region_on_decrypt_ends_the_decryption_as_in_the_original(moto: MotoKms) -> None:
     east, west = moto.create_key("us-east-1"), moto.create_key("us-west-2")
     ciphertext, _ = EncryptionSDKClient().encrypt(
         source=b"payload", key_provider=StrictAwsKmsMasterKeyProvider(key_ids=[east, west])
@@ -76,23 +78,26 @@ def test_unreachable_region_on_decrypt_falls_through_to_a_reachable_key(moto: Mo
         return _unreachable_client(region) if region == "us-east-1" else boto3.client("kms", region_name=region)
 
     provider = StrictAwsKmsMasterKeyProvider(key_ids=[east, west], client_factory=factory)
-    plaintext, _ = EncryptionSDKClient().decrypt(source=ciphertext, key_provider=provider)
-    assert plaintext == b"payload"
+    # The east key's data key comes first in the header: its botocore error is not skipped.
+    with pytest.raises(EndpointConnectionError, match=f"Master Key {east} unable to decrypt data key"):
+        EncryptionSDKClient().decrypt(source=ciphertext, key_provider=provider)
+    assert set(provider._regional_clients) == {"us-west-2"}
 
 
-def test_unreachable_region_alone_is_a_decrypt_key_error_naming_the_key(moto: MotoKms) -> None:
+def test_unreachable_region_is_an_sdk_error_naming_the_key_that_is_also_the_botocore_error(moto: MotoKms) -> None:
     arn = moto.create_key()
     ciphertext, _ = EncryptionSDKClient().encrypt(
         source=b"x", key_provider=StrictAwsKmsMasterKeyProvider(key_ids=[arn])
     )
     provider = StrictAwsKmsMasterKeyProvider(key_ids=[arn], client_factory=_unreachable_client)
-    with pytest.raises(DecryptKeyError, match=f"{arn}.*EndpointConnectionError") as raised:
+
+    with pytest.raises(KMSCallError) as raised:
         EncryptionSDKClient().decrypt(source=ciphertext, key_provider=provider)
+
+    assert str(raised.value).startswith(
+        f"Master Key {arn} unable to decrypt data key: AWS KMS could not be called: EndpointConnectionError: "
+    )
+    assert isinstance(raised.value, EndpointConnectionError)
+    assert type(raised.value.__cause__) is EndpointConnectionError
+    assert raised.value.kwargs == raised.value.__cause__.kwargs
     assert "us-east-1" not in provider._regional_clients
-    root_causes = []
-    error: BaseException | None = raised.value
-    while error is not None:
-        root_causes.append(error)
-        nested = getattr(error.__cause__, "exceptions", None)
-        error = nested[0] if nested else error.__cause__
-    assert isinstance(root_causes[-1], EndpointConnectionError)

@@ -18,6 +18,7 @@ from aws_encryption_sdk.exceptions import (
     EncryptKeyError,
     GenerateKeyError,
     IncorrectMasterKeyError,
+    KMSCallError,
     MalformedArnError,
 )
 from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX
@@ -179,8 +180,8 @@ def test_disabled_key_error_names_the_key_and_kms_code(
     assert isinstance(excinfo.value.__cause__, ClientError)
 
 
-def test_botocore_error_other_than_a_kms_response_becomes_an_sdk_error_naming_the_key(
-    monkeypatch: pytest.MonkeyPatch,
+def test_botocore_error_other_than_a_kms_response_is_an_sdk_error_naming_the_key_and_still_the_botocore_error(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
@@ -188,11 +189,36 @@ def test_botocore_error_other_than_a_kms_response_becomes_an_sdk_error_naming_th
     client = botocore.session.Session().create_client("kms", region_name="us-east-1")
     master_key = KMSMasterKey(key_id=KEY_ARN, client=client)
 
-    with pytest.raises(
-        GenerateKeyError, match=f"Master Key {KEY_ARN} unable to generate data key: .*NoCredentialsError"
-    ) as raised:
+    # Code written for the original caught botocore's exception, which it let through.
+    with pytest.raises(NoCredentialsError) as raised:
         master_key.generate_data_key(ALGORITHM, {})
-    assert isinstance(raised.value.__cause__, NoCredentialsError)
+
+    assert isinstance(raised.value, KMSCallError)
+    assert str(raised.value) == (
+        f"Master Key {KEY_ARN} unable to generate data key: AWS KMS could not be called: "
+        "NoCredentialsError: Unable to locate credentials"
+    )
+    assert type(raised.value.__cause__) is NoCredentialsError
+    failure = next(record for record in caplog.records if record.levelno == logging.ERROR)
+    assert (failure.name, failure.getMessage()) == ("aws_encryption_sdk.key_providers.kms", str(raised.value))
+    assert failure.exc_info is not None
+
+
+def test_kms_error_is_logged_at_error_with_its_traceback_as_in_the_original(
+    stubbed: tuple[Any, Stubber], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, stubber = stubbed
+    stubber.add_client_error("decrypt", "AccessDeniedException", "no", http_status_code=400)
+    master_key = KMSMasterKey(key_id=KEY_ARN, client=client)
+
+    with pytest.raises(DecryptKeyError):
+        master_key.decrypt_data_key(_edk(KEY_ARN), ALGORITHM, {})
+
+    (failure,) = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert failure.name == "aws_encryption_sdk.key_providers.kms"
+    assert failure.getMessage().startswith(f"Master Key {KEY_ARN} unable to decrypt data key: KMS returned")
+    assert failure.exc_info is not None
+    assert failure.exc_info[0] is ClientError
 
 
 # Exact request shapes (Stubber) ---------------------------------------------------------------------

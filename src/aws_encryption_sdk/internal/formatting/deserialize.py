@@ -258,7 +258,8 @@ def _deserialize_header_in_memory(
 ) -> tuple[MessageHeader, bytes]:
     """Read a header from a ``BytesIO`` by slicing its bytes, then move the stream past what was read.
 
-    ``getvalue()`` hands over the ``BytesIO``'s own ``bytes`` without copying them.
+    ``getvalue()`` shares the ``BytesIO``'s own ``bytes`` (CPython copies them only while a ``getbuffer()``
+    view of the ``BytesIO`` is held).
     """
     reader = BufferReader(stream.getvalue(), stream.tell(), limit=max_header_size, limit_name=_HEADER_LIMIT_NAME)
     try:
