@@ -401,6 +401,8 @@ class StreamEncryptor(_EncryptionStream):
     _config_class = EncryptorConfig
     config: EncryptorConfig
     signer: Optional[Signer]
+    #: The body encryptor of a non-framed message (set once the body is being encrypted).
+    encryptor: Encryptor
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
@@ -615,7 +617,7 @@ class StreamEncryptor(_EncryptionStream):
             algorithm=algorithm, iv=iv, plaintext_length=length, signer=self.signer
         )
         aad = assemble_content_aad(self._header.message_id, b"AWSKMSEncryptionClient Single Block", 1, length)
-        encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
+        encryptor = self.encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
         remaining = length
         while remaining > 0:
             chunk = plaintext if plaintext is not None else source.read_up_to(min(_BATCH_BYTES, remaining))

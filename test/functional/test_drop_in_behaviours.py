@@ -33,6 +33,7 @@ from aws_encryption_sdk.identifiers import (
     ObjectType,
     SerializationVersion,
 )
+from aws_encryption_sdk.internal.crypto.encryption import Encryptor
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
 from aws_encryption_sdk.key_providers.base import MasterKey, MasterKeyProvider, MasterKeyProviderConfig
 from aws_encryption_sdk.key_providers.raw import RawMasterKey
@@ -515,6 +516,24 @@ def test_max_body_length(key: RawMasterKey) -> None:
     single, _ = EncryptionSDKClient().encrypt(source=b"x" * 10, key_provider=key, frame_length=0)
     with pytest.raises(CustomMaximumValueExceeded, match="content length found larger than custom value: 10 > 9"):
         EncryptionSDKClient().decrypt(source=single, key_provider=key, max_body_length=9)
+
+
+def test_non_framed_encryptor_exposes_its_body_encryptor(key: RawMasterKey) -> None:
+    """PUBLIC_API 11.3: ``encryptor`` (non-framed only) is among the stream's public-ish attributes."""
+    stream = EncryptionSDKClient().stream(
+        mode="e",
+        source=b"x" * 10,
+        key_provider=key,
+        frame_length=0,
+        algorithm=AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+    )
+    ciphertext = stream.read()
+
+    assert isinstance(stream.encryptor, Encryptor)
+    assert ciphertext.endswith(stream.encryptor.tag)  # an unsigned non-framed message ends with the body tag
+    framed = EncryptionSDKClient().stream(mode="e", source=b"x", key_provider=key)
+    framed.read()
+    assert not hasattr(framed, "encryptor")
 
 
 def test_no_usable_key_and_no_master_keys(key: RawMasterKey) -> None:
