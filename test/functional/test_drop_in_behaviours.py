@@ -527,6 +527,7 @@ def test_non_framed_encryptor_exposes_its_body_encryptor(key: RawMasterKey) -> N
         frame_length=0,
         algorithm=AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
     )
+    assert isinstance(stream, StreamEncryptor)
     ciphertext = stream.read()
 
     assert isinstance(stream.encryptor, Encryptor)
