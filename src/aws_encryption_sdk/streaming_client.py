@@ -28,7 +28,13 @@ from aws_encryption_sdk.exceptions import (
     NotSupportedError,
     SerializationError,
 )
-from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, ContentType, SerializationVersion
+from aws_encryption_sdk.identifiers import (
+    AlgorithmSuite,
+    CommitmentPolicy,
+    ContentAADString,
+    ContentType,
+    SerializationVersion,
+)
 from aws_encryption_sdk.internal._background_hash import MIN_BACKGROUND_BYTES, BackgroundDigest
 from aws_encryption_sdk.internal._frames import (
     FINAL_FRAME_MARKER,
@@ -45,7 +51,7 @@ from aws_encryption_sdk.internal._message_source import MessageSource
 from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
 from aws_encryption_sdk.internal.crypto.authentication import Signer, Verifier
 from aws_encryption_sdk.internal.crypto.data_keys import derive_message_keys
-from aws_encryption_sdk.internal.crypto.encryption import Encryptor
+from aws_encryption_sdk.internal.crypto.encryption import Decryptor, Encryptor
 from aws_encryption_sdk.internal.defaults import FRAME_LENGTH, LINE_LENGTH, MAX_NON_FRAMED_SIZE, TYPE
 from aws_encryption_sdk.internal.formatting import ciphertext_length as _ciphertext_length
 from aws_encryption_sdk.internal.formatting.deserialize import (
@@ -616,7 +622,7 @@ class StreamEncryptor(_EncryptionStream):
         self.output_buffer += serialize_non_framed_open(
             algorithm=algorithm, iv=iv, plaintext_length=length, signer=self.signer
         )
-        aad = assemble_content_aad(self._header.message_id, b"AWSKMSEncryptionClient Single Block", 1, length)
+        aad = assemble_content_aad(self._header.message_id, ContentAADString.NON_FRAMED_STRING_ID.value, 1, length)
         encryptor = self.encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
         remaining = length
         while remaining > 0:
@@ -657,6 +663,10 @@ class StreamDecryptor(_EncryptionStream):
     verifier: Optional[Verifier]
     header_auth: MessageHeaderAuthentication
     footer: MessageFooter
+    #: The body length of a non-framed message (set once its body is about to be read).
+    body_length: int
+    #: The body decryptor of a non-framed message (set once the body is being decrypted).
+    decryptor: Decryptor
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
@@ -714,6 +724,7 @@ class StreamDecryptor(_EncryptionStream):
         validate_header(header=header, header_auth=self.header_auth, raw_header=raw_header, data_key=derived_key)
         self._check_required_context(header)
         self._header = header
+        self._derived_data_key = derived_key
         self._opener = FrameOpener(derived_key, header.message_id)
 
     @property
@@ -910,7 +921,13 @@ class StreamDecryptor(_EncryptionStream):
 
     def _decrypt_non_framed(self) -> None:
         content = self._source.read_exact(self.body_length + TAG_LENGTH, "non-framed body content and tag")
-        plaintext = self._opener.open_single_block(self._non_framed_iv, content)
+        header = self._header
+        aad = assemble_content_aad(header.message_id, ContentAADString.NON_FRAMED_STRING_ID.value, 1, self.body_length)
+        decryptor = self.decryptor = Decryptor(
+            header.algorithm, self._derived_data_key, aad, self._non_framed_iv, content[self.body_length :]
+        )
+        plaintext = decryptor.update(content[: self.body_length])
+        plaintext += decryptor.finalize()  # raises before any of the plaintext is released
         if self.verifier is not None:
             self._read_footer()
         self.output_buffer += plaintext

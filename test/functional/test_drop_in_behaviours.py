@@ -33,7 +33,7 @@ from aws_encryption_sdk.identifiers import (
     ObjectType,
     SerializationVersion,
 )
-from aws_encryption_sdk.internal.crypto.encryption import Encryptor
+from aws_encryption_sdk.internal.crypto.encryption import Decryptor, Encryptor
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
 from aws_encryption_sdk.key_providers.base import MasterKey, MasterKeyProvider, MasterKeyProviderConfig
 from aws_encryption_sdk.key_providers.raw import RawMasterKey
@@ -535,6 +535,35 @@ def test_non_framed_encryptor_exposes_its_body_encryptor(key: RawMasterKey) -> N
     framed = EncryptionSDKClient().stream(mode="e", source=b"x", key_provider=key)
     framed.read()
     assert not hasattr(framed, "encryptor")
+
+
+def test_non_framed_decryptor_exposes_its_body_decryptor_and_length(key: RawMasterKey) -> None:
+    """PUBLIC_API 11.4: ``body_length`` and ``decryptor`` (non-framed only) are public-ish attributes."""
+    single, _ = EncryptionSDKClient().encrypt(source=b"x" * 10, key_provider=key, frame_length=0)
+    stream = EncryptionSDKClient().stream(mode="d", source=single, key_provider=key)
+    assert isinstance(stream, StreamDecryptor)
+
+    assert stream.read() == b"x" * 10
+    assert stream.body_length == 10
+    assert isinstance(stream.decryptor, Decryptor)
+    framed, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
+    framed_stream = EncryptionSDKClient().stream(mode="d", source=framed, key_provider=key)
+    framed_stream.read()
+    assert not hasattr(framed_stream, "decryptor")
+    assert not hasattr(framed_stream, "body_length")
+
+
+def test_non_framed_body_iv_must_be_the_deterministic_one(key: RawMasterKey) -> None:
+    """DECISIONS 10: the stored body IV is compared with the one every writer uses."""
+    single, _ = EncryptionSDKClient().encrypt(
+        source=b"x" * 10, key_provider=key, frame_length=0, algorithm=AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY
+    )
+    iv_at = len(single) - 16 - 10 - 8 - 12  # unsigned: IV, content length, content, tag end the message
+    assert single[iv_at : iv_at + 12] == bytes(11) + b"\x01"
+    altered = single[:iv_at] + bytes(12) + single[iv_at + 12 :]
+
+    with pytest.raises(SerializationError, match="Non-framed body IV does not match the IV for sequence number 1"):
+        EncryptionSDKClient().decrypt(source=altered, key_provider=key)
 
 
 def test_no_usable_key_and_no_master_keys(key: RawMasterKey) -> None:

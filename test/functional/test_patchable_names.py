@@ -194,7 +194,6 @@ IMPORTED_NAMES: dict[str, list[str]] = {
 NOT_PROVIDED: dict[str, set[str]] = {
     "aws_encryption_sdk.streaming_client": {
         "Algorithm",
-        "Decryptor",
         "aws_encryption_sdk",
         "calculate_commitment_key",
         "decrypt",

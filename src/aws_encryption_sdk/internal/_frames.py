@@ -35,7 +35,6 @@ _IV = struct.Struct(">8xI")
 # Body AAD labels, read once (an Enum member's ``value`` is a property, slow on a per-message path).
 _FRAME_LABEL = ContentAADString.FRAME_STRING_ID.value
 _FINAL_LABEL = ContentAADString.FINAL_FRAME_STRING_ID.value
-_SINGLE_LABEL = ContentAADString.NON_FRAMED_STRING_ID.value
 _SEQ_AND_LENGTH_PLACEHOLDER = bytes(_SEQ_AND_LENGTH.size)
 
 
@@ -69,7 +68,6 @@ class _AeadContext:
         self._final_aad = bytearray(message_id + _FINAL_LABEL + _SEQ_AND_LENGTH_PLACEHOLDER)
         self._frame_seq_at = len(message_id) + len(_FRAME_LABEL)
         self._final_seq_at = len(message_id) + len(_FINAL_LABEL)
-        self._single_aad = message_id + _SINGLE_LABEL
 
     def _frame_iv_and_aad(self, sequence_number: int, length: int, final: bool) -> tuple[bytearray, bytearray]:
         _IV.pack_into(self._iv, 0, sequence_number)
@@ -148,11 +146,6 @@ class FrameSealer(_AeadContext):
                 encrypt_into(iv, source[full_frames * frame_length :], aad, target[written + 24 : end])
                 written = end
         return written
-
-    def seal_single_block(self, plaintext: BytesLike) -> bytes:
-        """Return ``ciphertext || tag`` of a non-framed body."""
-        aad = self._single_aad + _SEQ_AND_LENGTH.pack(1, len(plaintext))
-        return self._aead.encrypt(frame_iv(1), plaintext, aad)
 
 
 class FrameOpener(_AeadContext):
@@ -270,23 +263,6 @@ class FrameOpener(_AeadContext):
                 done += 1
             iv.release()
         return done, done * stride
-
-    def open_single_block(self, iv: BytesLike, content_and_tag: BytesLike) -> bytes:
-        """Authenticate a non-framed body and return its plaintext.
-
-        :raises SerializationError: when the stored IV is not the deterministic one
-        :raises BodyAuthenticationError: when the body fails authentication
-        """
-        if iv != frame_iv(1):
-            raise SerializationError(f"The message body carries IV {bytes(iv).hex()}, not the deterministic IV")
-        aad = self._single_aad + _SEQ_AND_LENGTH.pack(1, len(content_and_tag) - TAG_LENGTH)
-        try:
-            return self._aead.decrypt(iv, content_and_tag, aad)
-        except InvalidTag:
-            raise BodyAuthenticationError(
-                "The message body failed authentication: the message was altered or truncated, "
-                "or the wrong key was used"
-            ) from None
 
 
 def _raise_frame_prefix_error(prefix: BytesLike, sequence_number: int) -> None:
