@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 import aws_encryption_sdk
-from aws_encryption_sdk.exceptions import ActionNotAllowedError, AWSEncryptionSDKClientError
+from aws_encryption_sdk.exceptions import ActionNotAllowedError, DecryptKeyError
 from examples.src import kms_encryption_context
 
 
@@ -55,5 +55,6 @@ def test_a_context_edited_in_the_message_fails_decryption(kms_key_arn: str) -> N
     forged = ciphertext.replace(b"order-1234", b"order-9999", 1)
     assert forged != ciphertext
 
-    with pytest.raises(AWSEncryptionSDKClientError):
+    # KMS binds the context to the wrapped data key, so the key is the first thing that fails
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
         kms_encryption_context.decrypt_and_check_header(kms_key_arn, forged, {})

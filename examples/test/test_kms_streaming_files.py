@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 import aws_encryption_sdk
-from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+from aws_encryption_sdk.exceptions import BodyAuthenticationError
 from examples.src import kms_streaming_files
 
 
@@ -43,5 +43,5 @@ def test_a_corrupted_encrypted_file_fails_to_decrypt(kms_key_arn: str, tmp_path:
     corrupted[len(corrupted) // 2] ^= 0x01
     encrypted.write_bytes(bytes(corrupted))
 
-    with pytest.raises(AWSEncryptionSDKClientError):
+    with pytest.raises(BodyAuthenticationError, match="failed authentication"):
         kms_streaming_files.decrypt_file(kms_key_arn, encrypted, tmp_path / "out.bin")

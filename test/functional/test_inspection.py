@@ -11,6 +11,7 @@ import aws_encryption_sdk
 from aws_encryption_sdk import EncryptionSDKClient, read_unauthenticated_header
 from aws_encryption_sdk.exceptions import CustomMaximumValueExceeded, MaxEncryptedDataKeysExceeded, SerializationError
 from aws_encryption_sdk.identifiers import AlgorithmSuite, ContentType
+from aws_encryption_sdk.internal.formatting.deserialize import deserialize_header
 from aws_encryption_sdk.structures import MasterKeyInfo
 
 from .raw_keys import aes_master_key, key_set, rsa_master_key
@@ -49,9 +50,10 @@ def test_header_reader_is_read_only() -> None:
 
 def test_header_reader_reads_only_the_header_from_a_stream() -> None:
     ciphertext, _ = _message()
+    _, raw_header = deserialize_header(io.BytesIO(ciphertext))
     source = io.BytesIO(ciphertext)
     read_unauthenticated_header(source)
-    assert 0 < source.tell() < len(ciphertext) - 400
+    assert source.tell() == len(raw_header)
 
 
 def test_header_reader_applies_the_limits_and_rejects_garbage() -> None:

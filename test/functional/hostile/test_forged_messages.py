@@ -246,7 +246,7 @@ def test_a_signed_suite_without_a_public_key_in_the_context_is_refused(suite_id:
     forge.signing_key = None
     message = _framed_header(forge) + forge.final_frame(1, b"xy")
 
-    with pytest.raises(SerializationError):
+    with pytest.raises(SerializationError, match="No signature verification key found in header for signed algorithm"):
         _decrypt(message + u16(2) + b"\x30\x00")
 
 

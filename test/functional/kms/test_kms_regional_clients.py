@@ -206,10 +206,14 @@ def test_concurrent_first_use_builds_exactly_one_client_per_region() -> None:
     provider = DiscoveryAwsKmsMasterKeyProvider(client_factory=factory)
     barrier = threading.Barrier(16)
     results: list[Any] = []
+    errors: list[BaseException] = []
 
     def use(key_arn: str) -> None:
-        barrier.wait()
-        results.append(provider._client(key_arn))
+        try:
+            barrier.wait()
+            results.append(provider._client(key_arn))
+        except BaseException as error:  # reported by the assertion below, not lost in the thread
+            errors.append(error)
 
     threads = [threading.Thread(target=use, args=(KEY_ARN if i % 2 else WEST_KEY_ARN,)) for i in range(16)]
     for thread in threads:
@@ -217,5 +221,7 @@ def test_concurrent_first_use_builds_exactly_one_client_per_region() -> None:
     for thread in threads:
         thread.join()
 
+    assert errors == []
+    assert len(results) == 16
     assert sorted(factory.regions) == ["us-east-1", "us-west-2"]
     assert len({id(client) for client in results}) == 2
