@@ -1,13 +1,17 @@
 """Many threads sharing one caching crypto materials manager and one small local cache.
 
-Entries expire, hit their limits and are evicted while other threads look them up; none of that
-may surface as an exception from encrypt or decrypt, and every plaintext must come back intact.
+Encrypt and decrypt through the manager go through the cache's lock, so they wait while another
+thread holds it. Under load, entries expire, hit their limits and are evicted while other threads
+look them up; none of that may surface as an exception from encrypt or decrypt, and every
+plaintext must come back intact.
 """
 
 from __future__ import annotations
 
 import random
+import sys
 import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -19,7 +23,13 @@ from aws_encryption_sdk.key_providers.raw import RawMasterKey
 from aws_encryption_sdk.materials_managers.caching import CachingCryptoMaterialsManager
 
 THREADS = 8
-OPERATIONS_PER_THREAD = 500
+OPERATIONS_PER_THREAD = 250
+#: How long a thread blocked on the cache lock is watched to show that it does not finish.
+LOCK_WAIT_SECONDS = 0.1
+#: Upper bound on waiting for a thread that should finish promptly.
+JOIN_TIMEOUT_SECONDS = 5.0
+#: Upper bound on waiting for a stress-test thread; only there to turn a deadlock into a failure.
+STRESS_JOIN_TIMEOUT_SECONDS = 60.0
 CONTEXTS = [{"tenant": name} for name in ("a", "b", "c", "d")]
 
 
@@ -35,8 +45,85 @@ def _master_key() -> RawMasterKey:
     )
 
 
+def _client() -> EncryptionSDKClient:
+    return EncryptionSDKClient(commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
+
+
+def _caching_manager(cache: LocalCryptoMaterialsCache) -> CachingCryptoMaterialsManager:
+    return CachingCryptoMaterialsManager(master_key_provider=_master_key(), cache=cache, max_age=60.0)
+
+
+def _encrypt(cmm: CachingCryptoMaterialsManager, plaintext: bytes) -> bytes:
+    ciphertext, _header = _client().encrypt(
+        source=plaintext,
+        materials_manager=cmm,
+        encryption_context=CONTEXTS[0],
+        algorithm=AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+    )
+    return ciphertext
+
+
+def _decrypt(cmm: CachingCryptoMaterialsManager, ciphertext: bytes) -> bytes:
+    plaintext, _header = _client().decrypt(source=ciphertext, materials_manager=cmm)
+    return plaintext
+
+
+def _run_while_holding_the_cache_lock(cache: LocalCryptoMaterialsCache, operation: Callable[[], bytes]) -> bytes:
+    """Start ``operation`` in a thread while holding the cache lock; check it waits, then finishes."""
+    finished = threading.Event()
+    outcome: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(operation())
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+        finally:
+            finished.set()
+
+    worker = threading.Thread(target=run, daemon=True)
+    with cache._cache_lock:
+        worker.start()
+        finished_while_held = finished.wait(LOCK_WAIT_SECONDS)
+    worker.join(timeout=JOIN_TIMEOUT_SECONDS)
+    assert not finished_while_held, "the operation did not wait for the cache lock"
+    assert finished.is_set(), "the operation did not finish once the cache lock was released"
+    assert errors == []
+    return outcome[0]
+
+
+def test_encrypt_through_a_shared_caching_manager_waits_for_the_cache_lock() -> None:
+    """Encrypt with a caching manager blocks while another thread holds its cache's lock, then succeeds."""
+    cache = LocalCryptoMaterialsCache(2)
+    cmm = _caching_manager(cache)
+    _encrypt(cmm, b"warm-up")  # the materials are cached now; the next encrypt is a cache hit
+    ciphertext = _run_while_holding_the_cache_lock(cache, lambda: _encrypt(cmm, b"held"))
+    assert _decrypt(cmm, ciphertext) == b"held"
+
+
+def test_decrypt_through_a_shared_caching_manager_waits_for_the_cache_lock() -> None:
+    """Decrypt with a caching manager blocks while another thread holds its cache's lock, then succeeds."""
+    cache = LocalCryptoMaterialsCache(2)
+    cmm = _caching_manager(cache)
+    ciphertext = _encrypt(cmm, b"held")
+    _decrypt(cmm, ciphertext)  # the decryption materials are cached now; the next decrypt is a cache hit
+    assert _run_while_holding_the_cache_lock(cache, lambda: _decrypt(cmm, ciphertext)) == b"held"
+
+
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Make the interpreter switch threads as often as it can, so that races show up."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def _run_mixed_workload(cmm: CachingCryptoMaterialsManager) -> tuple[list[BaseException], int]:
-    client = EncryptionSDKClient(commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
+    client = _client()
     failures: list[BaseException] = []
     completed = [0] * THREADS
     start = threading.Barrier(THREADS)
@@ -67,14 +154,16 @@ def _run_mixed_workload(cmm: CachingCryptoMaterialsManager) -> tuple[list[BaseEx
         except BaseException as error:  # collected and reported by the test
             failures.append(error)
 
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(THREADS)]
+    threads = [threading.Thread(target=work, args=(index,), daemon=True) for index in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=STRESS_JOIN_TIMEOUT_SECONDS)
+    assert not any(thread.is_alive() for thread in threads)
     return failures, sum(completed)
 
 
+@pytest.mark.usefixtures("frequent_thread_switches")
 @pytest.mark.parametrize(
     ("max_age", "max_messages_encrypted"),
     [(0.001, 2**32), (0.05, 3)],
@@ -83,6 +172,7 @@ def _run_mixed_workload(cmm: CachingCryptoMaterialsManager) -> tuple[list[BaseEx
 def test_shared_caching_manager_survives_concurrent_encrypt_and_decrypt(
     max_age: float, max_messages_encrypted: int
 ) -> None:
+    """A smoke test: threads mixing encrypt and decrypt on one small shared cache all succeed."""
     cmm = CachingCryptoMaterialsManager(
         master_key_provider=_master_key(),
         cache=LocalCryptoMaterialsCache(2),

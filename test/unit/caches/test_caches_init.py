@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import attrs
 import pytest
@@ -34,6 +36,11 @@ CONTEXT = {"b": "2", "a": "1"}
 EDK_1 = EncryptedDataKey(key_provider=MasterKeyInfo(provider_id="p1", key_info=b"k1"), encrypted_data_key=b"\x01\x02")
 EDK_2 = EncryptedDataKey(key_provider=MasterKeyInfo(provider_id="p2", key_info=b"k2"), encrypted_data_key=b"\x03")
 SUITE = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY
+
+#: How long a thread blocked on a lock is watched to show that it does not finish.
+LOCK_WAIT_SECONDS = 0.1
+#: Upper bound on waiting for a thread that should finish promptly.
+JOIN_TIMEOUT_SECONDS = 2.0
 
 KAT_ENCRYPT_NO_SUITE = bytes.fromhex(
     "618ede5285dba8022933165de75fba29ee95fb0f8fbb01566c8393e726d15ce5"
@@ -272,19 +279,69 @@ def test_entry_usage_update_adds_one_message_and_the_bytes() -> None:
     assert (entry.messages_encrypted, entry.bytes_encrypted) == (2, 15)
 
 
-def test_entry_usage_updates_from_many_threads_are_not_lost() -> None:
+def test_entry_usage_update_waits_for_the_entry_lock() -> None:
+    """A usage update does not touch the counters while another thread holds ``entry.lock``."""
     entry = CryptoMaterialsCacheEntry(b"key", _encryption_materials())
+    finished = threading.Event()
 
-    def work() -> None:
-        for _ in range(1000):
+    def update() -> None:
+        entry._update_with_message_bytes_encrypted(3)
+        finished.set()
+
+    worker = threading.Thread(target=update, daemon=True)
+    with entry.lock:
+        worker.start()
+        finished_while_held = finished.wait(LOCK_WAIT_SECONDS)
+        usage_while_held = (entry.messages_encrypted, entry.bytes_encrypted)
+    worker.join(timeout=JOIN_TIMEOUT_SECONDS)
+    assert not finished_while_held, "the update did not wait for the entry lock"
+    assert usage_while_held == (0, 0)
+    assert finished.is_set(), "the update did not finish once the entry lock was released"
+    assert (entry.messages_encrypted, entry.bytes_encrypted) == (1, 3)
+
+
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Make the interpreter switch threads as often as it can, so that races show up."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+@pytest.mark.usefixtures("frequent_thread_switches")
+def test_readers_holding_the_entry_lock_never_see_half_an_update() -> None:
+    """Under the entry lock both usage counters move together, and concurrent updates are not lost."""
+    entry = CryptoMaterialsCacheEntry(b"key", _encryption_materials())
+    writers_done = threading.Event()
+    torn_views: list[tuple[int, int]] = []
+    updates_per_writer = 5000
+
+    def write() -> None:
+        for _ in range(updates_per_writer):
             entry._update_with_message_bytes_encrypted(3)
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert (entry.messages_encrypted, entry.bytes_encrypted) == (8000, 24000)
+    def read() -> None:
+        while not writers_done.is_set():
+            with entry.lock:
+                usage = (entry.messages_encrypted, entry.bytes_encrypted)
+            if usage[1] != 3 * usage[0]:
+                torn_views.append(usage)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    writers = [threading.Thread(target=write, daemon=True) for _ in range(4)]
+    reader.start()
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=JOIN_TIMEOUT_SECONDS)
+    writers_done.set()
+    reader.join(timeout=JOIN_TIMEOUT_SECONDS)
+    assert torn_views == []
+    assert (entry.messages_encrypted, entry.bytes_encrypted) == (4 * updates_per_writer, 12 * updates_per_writer)
 
 
 def test_package_exposes_the_cache_submodules() -> None:

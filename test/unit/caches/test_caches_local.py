@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator
 
 import attrs
 import pytest
@@ -307,8 +309,65 @@ def test_cache_does_not_keep_evicted_materials_alive() -> None:
 
 # --- threads --------------------------------------------------------------------------------------
 
+#: How long a thread blocked on the cache lock is watched to show that it does not finish.
+LOCK_WAIT_SECONDS = 0.1
+#: Upper bound on waiting for a thread that should finish promptly.
+JOIN_TIMEOUT_SECONDS = 2.0
+#: Upper bound on waiting for a stress-test thread; only there to turn a deadlock into a failure.
+STRESS_JOIN_TIMEOUT_SECONDS = 30.0
 
+_OPERATIONS: dict[str, Callable[[LocalCryptoMaterialsCache, CryptoMaterialsCacheEntry], object]] = {
+    "put_encryption_materials": lambda cache, _entry: cache.put_encryption_materials(
+        b"new", _encryption_materials(), 1
+    ),
+    "put_decryption_materials": lambda cache, _entry: cache.put_decryption_materials(b"new", _decryption_materials()),
+    "get_encryption_materials": lambda cache, _entry: cache.get_encryption_materials(b"stored", 1),
+    "get_decryption_materials": lambda cache, _entry: cache.get_decryption_materials(b"stored"),
+    "remove": lambda cache, entry: cache.remove(entry),
+    "clear": lambda cache, _entry: cache.clear(),
+}
+
+
+@pytest.mark.parametrize("operation", list(_OPERATIONS))
+def test_every_operation_waits_for_the_cache_lock(operation: str) -> None:
+    """Each public cache operation blocks while another thread holds the cache's lock, then completes."""
+    cache = LocalCryptoMaterialsCache(5)
+    stored = cache.put_encryption_materials(b"stored", _encryption_materials(), 1)
+    finished = threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _OPERATIONS[operation](cache, stored)
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            finished.set()
+
+    worker = threading.Thread(target=run, daemon=True)
+    with cache._cache_lock:
+        worker.start()
+        finished_while_held = finished.wait(LOCK_WAIT_SECONDS)
+    worker.join(timeout=JOIN_TIMEOUT_SECONDS)
+    assert not finished_while_held, f"{operation} did not wait for the cache lock"
+    assert finished.is_set(), f"{operation} did not finish once the cache lock was released"
+    assert errors == []
+
+
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Make the interpreter switch threads as often as it can, so that races show up."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+@pytest.mark.usefixtures("frequent_thread_switches")
 def test_concurrent_operations_raise_nothing_but_cache_key_errors() -> None:
+    """Threads mixing every operation on a tiny cache see no error other than cache misses."""
     cache = LocalCryptoMaterialsCache(2)
     keys = [bytes([i]) for i in range(4)]
     failures: list[BaseException] = []
@@ -335,9 +394,10 @@ def test_concurrent_operations_raise_nothing_but_cache_key_errors() -> None:
         except BaseException as error:  # anything else is a bug
             failures.append(error)
 
-    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(8)]
+    threads = [threading.Thread(target=work, args=(seed,), daemon=True) for seed in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=STRESS_JOIN_TIMEOUT_SECONDS)
+    assert not any(thread.is_alive() for thread in threads)
     assert failures == []
