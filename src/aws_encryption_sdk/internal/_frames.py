@@ -2,8 +2,9 @@
 
 This is the hot path of the SDK: one :class:`FrameSealer` or :class:`FrameOpener` is built per
 message and reused for every frame, so the key schedule, the AAD prefixes and the IV layout are
-computed once. The layouts are those of the message format (frames, final frame and the
-non-framed body); the IV of sequence number ``s`` is eight zero bytes followed by ``u32(s)``.
+computed once. The layouts are those of the message format (frames and the final frame; a
+non-framed body uses the same IV rule with sequence number 1): the IV of sequence number ``s`` is
+eight zero bytes followed by ``u32(s)``.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class _AeadContext:
 
 
 class FrameSealer(_AeadContext):
-    """Encrypts the frames (or the single block) of one message.
+    """Encrypts the frames of one message.
 
     :param key: the derived data encryption key of the message
     :param message_id: the message id from the header
@@ -149,7 +150,7 @@ class FrameSealer(_AeadContext):
 
 
 class FrameOpener(_AeadContext):
-    """Decrypts and authenticates the frames (or the single block) of one message.
+    """Decrypts and authenticates the frames of one message.
 
     Plaintext is written only after its tag verified.
 
