@@ -1,8 +1,10 @@
-"""Test-suite wide settings: layer markers and the Hypothesis profiles."""
+"""Test-suite wide settings: layer markers, the Hypothesis profiles and shared fixtures."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if layer in parts:
                 item.add_marker(getattr(pytest.mark, layer))
                 break
+
+
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Make the interpreter switch threads as often as it can, so that races show up."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)

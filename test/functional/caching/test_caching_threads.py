@@ -9,9 +9,7 @@ plaintext must come back intact.
 from __future__ import annotations
 
 import random
-import sys
 import threading
-from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -21,13 +19,10 @@ from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, Enc
 from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
 from aws_encryption_sdk.key_providers.raw import RawMasterKey
 from aws_encryption_sdk.materials_managers.caching import CachingCryptoMaterialsManager
+from test.locking import run_while_holding
 
 THREADS = 8
 OPERATIONS_PER_THREAD = 250
-#: How long a thread blocked on the cache lock is watched to show that it does not finish.
-LOCK_WAIT_SECONDS = 0.1
-#: Upper bound on waiting for a thread that should finish promptly.
-JOIN_TIMEOUT_SECONDS = 5.0
 #: Upper bound on waiting for a stress-test thread; only there to turn a deadlock into a failure.
 STRESS_JOIN_TIMEOUT_SECONDS = 60.0
 CONTEXTS = [{"tenant": name} for name in ("a", "b", "c", "d")]
@@ -68,37 +63,12 @@ def _decrypt(cmm: CachingCryptoMaterialsManager, ciphertext: bytes) -> bytes:
     return plaintext
 
 
-def _run_while_holding_the_cache_lock(cache: LocalCryptoMaterialsCache, operation: Callable[[], bytes]) -> bytes:
-    """Start ``operation`` in a thread while holding the cache lock; check it waits, then finishes."""
-    finished = threading.Event()
-    outcome: list[bytes] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(operation())
-        except BaseException as error:  # reported by the caller
-            errors.append(error)
-        finally:
-            finished.set()
-
-    worker = threading.Thread(target=run, daemon=True)
-    with cache._cache_lock:
-        worker.start()
-        finished_while_held = finished.wait(LOCK_WAIT_SECONDS)
-    worker.join(timeout=JOIN_TIMEOUT_SECONDS)
-    assert not finished_while_held, "the operation did not wait for the cache lock"
-    assert finished.is_set(), "the operation did not finish once the cache lock was released"
-    assert errors == []
-    return outcome[0]
-
-
 def test_encrypt_through_a_shared_caching_manager_waits_for_the_cache_lock() -> None:
     """Encrypt with a caching manager blocks while another thread holds its cache's lock, then succeeds."""
     cache = LocalCryptoMaterialsCache(2)
     cmm = _caching_manager(cache)
     _encrypt(cmm, b"warm-up")  # the materials are cached now; the next encrypt is a cache hit
-    ciphertext = _run_while_holding_the_cache_lock(cache, lambda: _encrypt(cmm, b"held"))
+    ciphertext = run_while_holding(cache._cache_lock, lambda: _encrypt(cmm, b"held"), "encrypt")
     assert _decrypt(cmm, ciphertext) == b"held"
 
 
@@ -108,18 +78,7 @@ def test_decrypt_through_a_shared_caching_manager_waits_for_the_cache_lock() -> 
     cmm = _caching_manager(cache)
     ciphertext = _encrypt(cmm, b"held")
     _decrypt(cmm, ciphertext)  # the decryption materials are cached now; the next decrypt is a cache hit
-    assert _run_while_holding_the_cache_lock(cache, lambda: _decrypt(cmm, ciphertext)) == b"held"
-
-
-@pytest.fixture
-def frequent_thread_switches() -> Iterator[None]:
-    """Make the interpreter switch threads as often as it can, so that races show up."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
+    assert run_while_holding(cache._cache_lock, lambda: _decrypt(cmm, ciphertext), "decrypt") == b"held"
 
 
 def _run_mixed_workload(cmm: CachingCryptoMaterialsManager) -> tuple[list[BaseException], int]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 import threading
 import time
-from collections.abc import Iterator
 
 import attrs
 import pytest
@@ -30,6 +28,7 @@ from aws_encryption_sdk.materials_managers import (
     EncryptionMaterialsRequest,
 )
 from aws_encryption_sdk.structures import DataKey, EncryptedDataKey, MasterKeyInfo
+from test.locking import JOIN_TIMEOUT_SECONDS, run_while_holding
 
 PARTITION = b"my-partition"
 CONTEXT = {"b": "2", "a": "1"}
@@ -37,10 +36,6 @@ EDK_1 = EncryptedDataKey(key_provider=MasterKeyInfo(provider_id="p1", key_info=b
 EDK_2 = EncryptedDataKey(key_provider=MasterKeyInfo(provider_id="p2", key_info=b"k2"), encrypted_data_key=b"\x03")
 SUITE = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY
 
-#: How long a thread blocked on a lock is watched to show that it does not finish.
-LOCK_WAIT_SECONDS = 0.1
-#: Upper bound on waiting for a thread that should finish promptly.
-JOIN_TIMEOUT_SECONDS = 2.0
 
 KAT_ENCRYPT_NO_SUITE = bytes.fromhex(
     "618ede5285dba8022933165de75fba29ee95fb0f8fbb01566c8393e726d15ce5"
@@ -282,33 +277,16 @@ def test_entry_usage_update_adds_one_message_and_the_bytes() -> None:
 def test_entry_usage_update_waits_for_the_entry_lock() -> None:
     """A usage update does not touch the counters while another thread holds ``entry.lock``."""
     entry = CryptoMaterialsCacheEntry(b"key", _encryption_materials())
-    finished = threading.Event()
+    usage_while_held: list[tuple[int, int]] = []
 
-    def update() -> None:
-        entry._update_with_message_bytes_encrypted(3)
-        finished.set()
-
-    worker = threading.Thread(target=update, daemon=True)
-    with entry.lock:
-        worker.start()
-        finished_while_held = finished.wait(LOCK_WAIT_SECONDS)
-        usage_while_held = (entry.messages_encrypted, entry.bytes_encrypted)
-    worker.join(timeout=JOIN_TIMEOUT_SECONDS)
-    assert not finished_while_held, "the update did not wait for the entry lock"
-    assert usage_while_held == (0, 0)
-    assert finished.is_set(), "the update did not finish once the entry lock was released"
+    run_while_holding(
+        entry.lock,
+        lambda: entry._update_with_message_bytes_encrypted(3),
+        "the usage update",
+        lambda: usage_while_held.append((entry.messages_encrypted, entry.bytes_encrypted)),
+    )
+    assert usage_while_held == [(0, 0)]
     assert (entry.messages_encrypted, entry.bytes_encrypted) == (1, 3)
-
-
-@pytest.fixture
-def frequent_thread_switches() -> Iterator[None]:
-    """Make the interpreter switch threads as often as it can, so that races show up."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
 
 
 @pytest.mark.usefixtures("frequent_thread_switches")

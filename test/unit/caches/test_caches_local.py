@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import random
-import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -19,6 +18,7 @@ from aws_encryption_sdk.exceptions import CacheKeyError, NotSupportedError
 from aws_encryption_sdk.identifiers import AlgorithmSuite
 from aws_encryption_sdk.materials_managers import DecryptionMaterials, EncryptionMaterials
 from aws_encryption_sdk.structures import DataKey, MasterKeyInfo
+from test.locking import run_while_holding
 
 NOT_FOUND = "^Key not found in cache$"
 
@@ -309,10 +309,6 @@ def test_cache_does_not_keep_evicted_materials_alive() -> None:
 
 # --- threads --------------------------------------------------------------------------------------
 
-#: How long a thread blocked on the cache lock is watched to show that it does not finish.
-LOCK_WAIT_SECONDS = 0.1
-#: Upper bound on waiting for a thread that should finish promptly.
-JOIN_TIMEOUT_SECONDS = 2.0
 #: Upper bound on waiting for a stress-test thread; only there to turn a deadlock into a failure.
 STRESS_JOIN_TIMEOUT_SECONDS = 30.0
 
@@ -333,36 +329,8 @@ def test_every_operation_waits_for_the_cache_lock(operation: str) -> None:
     """Each public cache operation blocks while another thread holds the cache's lock, then completes."""
     cache = LocalCryptoMaterialsCache(5)
     stored = cache.put_encryption_materials(b"stored", _encryption_materials(), 1)
-    finished = threading.Event()
-    errors: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            _OPERATIONS[operation](cache, stored)
-        except BaseException as error:  # reported by the test
-            errors.append(error)
-        finally:
-            finished.set()
-
-    worker = threading.Thread(target=run, daemon=True)
-    with cache._cache_lock:
-        worker.start()
-        finished_while_held = finished.wait(LOCK_WAIT_SECONDS)
-    worker.join(timeout=JOIN_TIMEOUT_SECONDS)
-    assert not finished_while_held, f"{operation} did not wait for the cache lock"
-    assert finished.is_set(), f"{operation} did not finish once the cache lock was released"
-    assert errors == []
-
-
-@pytest.fixture
-def frequent_thread_switches() -> Iterator[None]:
-    """Make the interpreter switch threads as often as it can, so that races show up."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
+    run_while_holding(cache._cache_lock, lambda: _OPERATIONS[operation](cache, stored), operation)
 
 
 @pytest.mark.usefixtures("frequent_thread_switches")
