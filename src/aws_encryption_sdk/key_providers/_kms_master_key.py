@@ -309,14 +309,13 @@ class KMSMasterKey(MasterKey):
         :param algorithm: the algorithm suite of the message
         :param encryption_context: the encryption context the data key is bound to
         :returns: the decrypted data key
+        :raises MalformedArnError: when the key info is not an ARN at all (this ends the decryption, as
+            in the original)
         :raises DecryptKeyError: when the key info is not a KMS key ARN this master key may use, when
             KMS fails, or when KMS answers for another key or with a key of the wrong length
         """
         edk_key_id = _key_info_to_str(encrypted_data_key.key_provider.key_info)
-        try:
-            edk_arn = arn_from_str(edk_key_id)
-        except MalformedArnError as error:
-            raise DecryptKeyError(f"AWS KMS Provider EDK contains a key_id that is not a valid ARN: {error}") from error
+        edk_arn = arn_from_str(edk_key_id)
         if edk_arn.resource_type != "key":
             raise DecryptKeyError(f"AWS KMS Provider EDK contains unexpected key_id: {edk_key_id}")
         self._validate_allowed_to_decrypt(edk_key_id)
@@ -365,27 +364,28 @@ class MRKAwareKMSMasterKey(KMSMasterKey):
             arn_from_str(self._key_id)
 
     def _matches(self, edk_key_id: str) -> bool:
-        """Say whether an EDK key ARN is this key or a replica of it (False when either is no ARN)."""
-        try:
-            return _check_mrk_arns_equal(edk_key_id, self._key_id)
-        except MalformedArnError:
-            return False
+        """Say whether an EDK key ARN is this key or a replica of it.
+
+        A configured id that is not an ARN (a bare ``mrk-`` id, an alias) matches only itself.
+
+        :raises MalformedArnError: when the EDK key info differs from the configured id and is not an ARN
+        """
+        if edk_key_id == self._key_id:
+            return True
+        arn_from_str(edk_key_id)
+        return self._key_id.startswith("arn:") and _check_mrk_arns_equal(edk_key_id, self._key_id)
 
     def owns_data_key(self, data_key: DataKey | RawDataKey | EncryptedDataKey) -> bool:
         """Say whether a data key was wrapped by this key or by a replica of its multi-Region key.
 
-        Key info that is not a valid key ARN is not owned (the data key is skipped, not an error).
-
         :param data_key: the data key
         :returns: True when the data key belongs to this master key
+        :raises MalformedArnError: when the data key's KMS key info is not an ARN (this ends the
+            decryption, as in the original)
         """
         if data_key.key_provider.provider_id != self.provider_id:
             return False
-        try:
-            edk_key_id = _key_info_to_str(data_key.key_provider.key_info)
-        except DecryptKeyError:
-            return False
-        return self._matches(edk_key_id)
+        return self._matches(_key_info_to_str(data_key.key_provider.key_info))
 
     def _validate_allowed_to_decrypt(self, edk_key_id: str) -> None:
         """Refuse an encrypted data key that is neither this key nor a replica of it.

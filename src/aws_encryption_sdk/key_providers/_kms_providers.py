@@ -21,7 +21,6 @@ import attrs
 from aws_encryption_sdk.exceptions import (
     ConfigMismatchError,
     DecryptKeyError,
-    MalformedArnError,
     MasterKeyProviderError,
 )
 from aws_encryption_sdk.internal.arn import arn_from_str, is_valid_mrk_identifier
@@ -225,13 +224,15 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
     def master_key_for_decrypt(self, key_info: str | bytes) -> MasterKey:
         """Return the master key for the key info of an encrypted data key.
 
-        Key info that is not a KMS ARN, or that the discovery filter does not allow, raises
+        A key ARN that the discovery filter does not allow raises
         :class:`~aws_encryption_sdk.exceptions.DecryptKeyError`, so decryption skips that encrypted data key
-        and tries the next.
+        and tries the next (the original ends the decryption there). Key info that is not an ARN at all
+        ends the decryption with :class:`~aws_encryption_sdk.exceptions.MalformedArnError`, as in the original.
 
         :param key_info: the key ARN recorded in an encrypted data key
         :returns: the master key
-        :raises DecryptKeyError: when the key info is not a valid ARN or the filter refuses it
+        :raises MalformedArnError: when the key info is not a valid ARN
+        :raises DecryptKeyError: when the discovery filter refuses it
         """
         key_id = key_info.encode("utf-8") if isinstance(key_info, str) else key_info
         if key_id not in self._encrypt_key_index and key_id not in self._decrypt_key_index:
@@ -239,12 +240,7 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         return super().master_key_for_decrypt(key_id)
 
     def _check_key_for_decrypt(self, key_id: bytes) -> None:
-        try:
-            arn = arn_from_str(_key_info_to_str(key_id))
-        except MalformedArnError as error:
-            raise DecryptKeyError(
-                f"Skipping an AWS KMS encrypted data key whose key info is not an ARN: {error}"
-            ) from error
+        arn = arn_from_str(_key_info_to_str(key_id))
         discovery_filter = self.config.discovery_filter
         if discovery_filter is not None:
             reason = _filter_rejection(arn, discovery_filter)

@@ -12,9 +12,16 @@ import pytest
 from _moto_kms import OTHER_ACCOUNT_ID, MotoKms
 
 import aws_encryption_sdk
-from aws_encryption_sdk.exceptions import DecryptKeyError, GenerateKeyError, MasterKeyProviderError
-from aws_encryption_sdk.identifiers import CommitmentPolicy
+from aws_encryption_sdk.exceptions import (
+    DecryptKeyError,
+    GenerateKeyError,
+    MalformedArnError,
+    MasterKeyProviderError,
+)
+from aws_encryption_sdk.identifiers import CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
+from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
 from aws_encryption_sdk.key_providers.kms import DiscoveryFilter, MRKAwareStrictAwsKmsMasterKeyProvider
+from aws_encryption_sdk.key_providers.raw import RawMasterKey
 
 PLAINTEXT = b"This is some super secret data! Yup, sure is!"
 CONTEXT = {"not really": "a secret", "but adds": "some authentication"}
@@ -84,6 +91,29 @@ def test_discovery_provider_decrypts_and_cannot_encrypt(
     assert client.decrypt(source=ciphertext, key_provider=discovery)[0] == PLAINTEXT
     with pytest.raises(MasterKeyProviderError, match="No Master Keys available from Master Key Provider"):
         client.encrypt(source=PLAINTEXT, key_provider=discovery)
+
+
+def test_a_message_whose_first_kms_key_info_is_no_arn_fails_with_malformed_arn(
+    moto: MotoKms, client: aws_encryption_sdk.EncryptionSDKClient
+) -> None:
+    """As in the original, a discovery provider that reads such key info ends the decryption."""
+    impostor = RawMasterKey(  # writes an "aws-kms" encrypted data key whose key info is no ARN
+        provider_id="aws-kms",
+        key_id=b"not-an-arn",
+        wrapping_key=WrappingKey(
+            wrapping_algorithm=WrappingAlgorithm.AES_256_GCM_IV12_TAG16_NO_PADDING,
+            wrapping_key=os.urandom(32),
+            wrapping_key_type=EncryptionKeyType.SYMMETRIC,
+        ),
+    )
+    impostor.add_master_key_provider(aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[moto.create_key()]))
+    ciphertext, header = client.encrypt(source=PLAINTEXT, key_provider=impostor)
+    assert next(iter(header.encrypted_data_keys)).key_provider.key_info.startswith(b"not-an-arn")
+
+    # the raw key info ends in a random IV, so it may or may not be UTF-8
+    reason = "(Missing 'arn' string|key info is not UTF-8)"
+    with pytest.raises(MalformedArnError, match=rf"(?s)^Resource .* could not be parsed as an ARN: {reason}$"):
+        client.decrypt(source=ciphertext, key_provider=aws_encryption_sdk.DiscoveryAwsKmsMasterKeyProvider())
 
 
 def test_discovery_filter_for_another_account_fails_with_decrypt_key_error(

@@ -349,21 +349,26 @@ def test_decrypt_refuses_plaintext_of_the_wrong_length(stubbed: tuple[Any, Stubb
         KMSMasterKey(key_id=KEY_ARN, client=client).decrypt_data_key(_edk(KEY_ARN), ALGORITHM, {})
 
 
+def test_decrypt_skips_edk_key_info_that_is_an_alias_arn_without_calling_kms(stubbed: tuple[Any, Stubber]) -> None:
+    client, _ = stubbed  # no stubbed responses: any KMS call would fail the test
+    alias = "arn:aws:kms:us-east-1:123456789012:alias/mine"
+    master_key = KMSMasterKey(key_id=alias, client=client)
+
+    with pytest.raises(DecryptKeyError, match="AWS KMS Provider EDK contains unexpected key_id: " + alias):
+        master_key.decrypt_data_key(_edk(alias), ALGORITHM, {})
+
+
 @pytest.mark.parametrize(
-    ("key_info", "message"),
-    [
-        ("arn:aws:kms:us-east-1:123456789012:alias/mine", "unexpected key_id"),
-        ("not-an-arn", "not a valid ARN"),
-        ("arn:aws:kms:us-east-1:123456789012", "not a valid ARN"),
-    ],
+    ("key_info", "reason"),
+    [("not-an-arn", "Missing 'arn' string"), ("arn:aws:kms:us-east-1:123456789012", "list index out of range")],
 )
-def test_decrypt_skips_edk_key_info_that_is_not_a_key_arn_without_calling_kms(
-    stubbed: tuple[Any, Stubber], key_info: str, message: str
+def test_decrypt_of_edk_key_info_that_is_no_arn_raises_malformed_arn_without_calling_kms(
+    stubbed: tuple[Any, Stubber], key_info: str, reason: str
 ) -> None:
     client, _ = stubbed  # no stubbed responses: any KMS call would fail the test
     master_key = KMSMasterKey(key_id=key_info, client=client)
 
-    with pytest.raises(DecryptKeyError, match=message):
+    with pytest.raises(MalformedArnError, match=f"^Resource {key_info} could not be parsed as an ARN: {reason}$"):
         master_key.decrypt_data_key(_edk(key_info), ALGORITHM, {})
 
 
@@ -442,11 +447,33 @@ def test_mrk_master_key_owns_data_keys_of_its_replicas_only(stubbed: tuple[Any, 
     assert master_key.owns_data_key(_edk(MRK_EAST))
     assert not master_key.owns_data_key(_edk(MRK_WEST.replace("mrk-1234abcd", "mrk-other")))
     assert not master_key.owns_data_key(_edk(MRK_WEST.replace("123456789012", "210987654321")))
-    assert not master_key.owns_data_key(_edk("not-an-arn"))
-    assert not master_key.owns_data_key(
-        EncryptedDataKey(MasterKeyInfo("aws-kms", b"\xff\xfe"), encrypted_data_key=b"x")
-    )
     assert not master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("other", MRK_EAST), b"x"))
+    assert not master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("other", b"not-an-arn"), b"x"))
+
+
+@pytest.mark.parametrize(
+    ("key_info", "message"),
+    [
+        (b"not-an-arn", "^Resource not-an-arn could not be parsed as an ARN: Missing 'arn' string$"),
+        (b"\xff\xfe", "^Resource 0xfffe could not be parsed as an ARN: key info is not UTF-8$"),
+    ],
+)
+def test_mrk_master_key_asked_about_kms_key_info_that_is_no_arn_raises_malformed_arn(
+    stubbed: tuple[Any, Stubber], key_info: bytes, message: str
+) -> None:
+    client, _ = stubbed
+    master_key = MRKAwareKMSMasterKey(key_id=MRK_EAST, client=client)
+
+    with pytest.raises(MalformedArnError, match=message):
+        master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("aws-kms", key_info), encrypted_data_key=b"x"))
+
+
+def test_mrk_master_key_with_a_bare_mrk_id_owns_only_that_id(stubbed: tuple[Any, Stubber]) -> None:
+    client, _ = stubbed
+    master_key = MRKAwareKMSMasterKey(key_id="mrk-1234abcd", client=client)
+
+    assert master_key.owns_data_key(_edk("mrk-1234abcd"))
+    assert not master_key.owns_data_key(_edk(MRK_EAST))
 
 
 def test_plain_master_key_does_not_own_data_keys_of_mrk_replicas(stubbed: tuple[Any, Stubber]) -> None:

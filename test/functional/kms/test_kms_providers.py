@@ -10,7 +10,7 @@ import pytest
 from _moto_kms import ALGORITHM, OTHER_ACCOUNT_ID, MotoKms, client_of
 from botocore.stub import Stubber
 
-from aws_encryption_sdk.exceptions import DecryptKeyError, MasterKeyProviderError
+from aws_encryption_sdk.exceptions import DecryptKeyError, MalformedArnError, MasterKeyProviderError
 from aws_encryption_sdk.key_providers.kms import (
     DiscoveryAwsKmsMasterKeyProvider,
     DiscoveryFilter,
@@ -189,40 +189,70 @@ def test_discovery_provider_can_encrypt_with_keys_added_by_hand(moto: MotoKms) -
     assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
 
 
-@pytest.mark.parametrize(
-    "key_info",
-    [
-        b"not-an-arn",
-        b"arn:aws:kms:us-east-1:123456789012",
-        b"arn:aws:s3:us-east-1:123456789012:key/abc",
-        b"\xff\xfe\xfd",
-        b"arn:aws:kms:us-east-1:123456789012:alias/mine",
-    ],
-)
-@pytest.mark.parametrize(
-    "provider_factory",
-    [
-        lambda: DiscoveryAwsKmsMasterKeyProvider(),
-        lambda: DiscoveryAwsKmsMasterKeyProvider(
-            discovery_filter=DiscoveryFilter(account_ids=["123456789012"], partition="aws")
-        ),
-        lambda: MRKAwareDiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"]),
-        lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[MRK_EAST]),
-        lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=["mrk-1234abcd"], region_names=["us-east-1"]),
-    ],
-)
-def test_edk_whose_key_info_is_not_a_key_arn_is_skipped_not_fatal(
-    moto: MotoKms, key_info: bytes, provider_factory: Callable[[], Any]
-) -> None:
-    arn = moto.create_key()
-    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+#: Providers that look at the key info of every "aws-kms" encrypted data key they are given.
+KEY_INFO_READERS = [
+    lambda: DiscoveryAwsKmsMasterKeyProvider(),
+    lambda: DiscoveryAwsKmsMasterKeyProvider(
+        discovery_filter=DiscoveryFilter(account_ids=["123456789012"], partition="aws")
+    ),
+    lambda: MRKAwareDiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"]),
+    lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[MRK_EAST]),
+    lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=["mrk-1234abcd"], region_names=["us-east-1"]),
+]
+
+
+def _provider_with_the_real_key(provider_factory: Callable[[], Any], arn: str) -> Any:
     provider = provider_factory()
     if isinstance(provider, MRKAwareStrictAwsKmsMasterKeyProvider):
         provider.add_master_key(arn)  # a key that can decrypt the real EDK
+    return provider
+
+
+@pytest.mark.parametrize(
+    ("key_info", "reason"),
+    [
+        (b"not-an-arn", "Missing 'arn' string"),
+        (b"arn:aws:kms:us-east-1:123456789012", "list index out of range"),
+        (b"arn:aws:s3:us-east-1:123456789012:key/abc", "Unknown service"),
+        (b"\xff\xfe\xfd", "key info is not UTF-8"),
+    ],
+)
+@pytest.mark.parametrize("provider_factory", KEY_INFO_READERS)
+def test_kms_key_info_that_is_no_arn_ends_the_decryption_as_in_the_original(
+    moto: MotoKms, key_info: bytes, reason: str, provider_factory: Callable[[], Any]
+) -> None:
+    arn = moto.create_key()
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = _provider_with_the_real_key(provider_factory, arn)
+
+    with pytest.raises(MalformedArnError, match=f"could not be parsed as an ARN: {reason}$"):
+        provider.decrypt_data_key_from_list([_forged_edk(key_info), *edks], ALGORITHM, CONTEXT)
+    decrypted = provider.decrypt_data_key_from_list([*edks, _forged_edk(key_info)], ALGORITHM, CONTEXT)
+
+    assert decrypted.data_key == data_key.data_key  # the first key that decrypts wins before the bad one is read
+
+
+@pytest.mark.parametrize("provider_factory", KEY_INFO_READERS)
+def test_edk_whose_key_info_is_an_alias_arn_is_skipped(moto: MotoKms, provider_factory: Callable[[], Any]) -> None:
+    arn = moto.create_key()
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = _provider_with_the_real_key(provider_factory, arn)
+    alias_edk = _forged_edk(b"arn:aws:kms:us-east-1:123456789012:alias/mine")
 
     with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
-        provider.decrypt_data_key_from_list([_forged_edk(key_info)], ALGORITHM, CONTEXT)
-    decrypted = provider.decrypt_data_key_from_list([_forged_edk(key_info), *edks], ALGORITHM, CONTEXT)
+        provider.decrypt_data_key_from_list([alias_edk], ALGORITHM, CONTEXT)
+    decrypted = provider.decrypt_data_key_from_list([alias_edk, *edks], ALGORITHM, CONTEXT)
+
+    assert decrypted.data_key == data_key.data_key
+
+
+def test_plain_strict_provider_skips_key_info_that_is_no_arn(moto: MotoKms) -> None:
+    """Its master keys own only their own id, so they never read foreign key info (as in the original)."""
+    arn = moto.create_key()
+    provider = StrictAwsKmsMasterKeyProvider(key_ids=[arn])
+    data_key, edks = _wrap(provider)
+
+    decrypted = provider.decrypt_data_key_from_list([_forged_edk(b"not-an-arn"), *edks], ALGORITHM, CONTEXT)
 
     assert decrypted.data_key == data_key.data_key
 
