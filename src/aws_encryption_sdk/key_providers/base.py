@@ -472,7 +472,7 @@ class MasterKey(MasterKeyProvider):
         :returns: the data key, in plaintext and encrypted form
         :raises InvalidDataKeyError: when the generated key has the wrong length for the suite
         """
-        _LOGGER.debug(
+        _LOGGER.info(
             "Master key %s generating a data key with encryption context %s", self.key_provider, encryption_context
         )
         data_key = self._generate_data_key(algorithm, encryption_context)
@@ -492,7 +492,7 @@ class MasterKey(MasterKeyProvider):
         :param encryption_context: the encryption context of the message
         :returns: the encrypted data key
         """
-        _LOGGER.debug(
+        _LOGGER.info(
             "Master key %s encrypting a data key with encryption context %s", self.key_provider, encryption_context
         )
         return self._encrypt_data_key(data_key, algorithm, encryption_context)
@@ -517,7 +517,7 @@ class MasterKey(MasterKeyProvider):
                 f"Provided data key provider {encrypted_data_key.key_provider} does not match "
                 f"Master Key provider {self.key_provider}"
             )
-        _LOGGER.debug(
+        _LOGGER.info(
             "Master key %s decrypting a data key with encryption context %s", self.key_provider, encryption_context
         )
         data_key = self._decrypt_data_key(encrypted_data_key, algorithm, encryption_context)

@@ -615,17 +615,25 @@ def test_decrypt_data_key_rejects_decrypted_key_of_wrong_length() -> None:
         ToyMasterKey(key_id=b"k1").decrypt_data_key(_edk(b"k1", b"short"), SUITE, CONTEXT)
 
 
-def test_master_key_logs_context_at_debug_but_never_the_data_key(caplog: pytest.LogCaptureFixture) -> None:
+def test_master_key_logs_each_operation_with_its_context_at_info_but_never_the_data_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     master_key = ToyMasterKey(key_id=b"k1")
-    with caplog.at_level(logging.DEBUG, logger="aws_encryption_sdk"):
+    with caplog.at_level(logging.INFO, logger="aws_encryption_sdk"):
         data_key = master_key.generate_data_key(SUITE, {"visible": "context"})
+        master_key.encrypt_data_key(data_key, SUITE, {"visible": "context"})
         master_key.decrypt_data_key(
             EncryptedDataKey(key_provider=data_key.key_provider, encrypted_data_key=data_key.encrypted_data_key),
             SUITE,
             {"visible": "context"},
         )
-    assert "visible" in caplog.text
-    assert {record.levelno for record in caplog.records} == {logging.DEBUG}
+    messages = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO]
+    assert [message.split(" a data key ")[0].rsplit(" ", 1)[1] for message in messages] == [
+        "generating",
+        "encrypting",
+        "decrypting",
+    ]
+    assert all("{'visible': 'context'}" in message for message in messages)
     assert data_key.data_key.hex() not in caplog.text
     assert repr(data_key.data_key) not in caplog.text
 
