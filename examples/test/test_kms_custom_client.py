@@ -54,8 +54,8 @@ def test_subclassed_provider_builds_its_clients_from_the_given_botocore_session(
     session = botocore.session.Session()
     operations: list[str] = []
 
-    def record(model: Any, **kwargs: Any) -> None:
-        operations.append(model.name)
+    def record(**kwargs: Any) -> None:
+        operations.append(kwargs["model"].name)
 
     session.register("before-call.kms", record)
     provider = kms_custom_client.ShortTimeoutKmsProvider(key_ids=kms_key_arns, botocore_session=session)

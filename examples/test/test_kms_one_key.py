@@ -49,8 +49,8 @@ def test_kms_calls_go_through_the_given_botocore_session(kms_key_arn: str) -> No
     session = botocore.session.Session()
     operations: list[str] = []
 
-    def record(model: Any, **kwargs: Any) -> None:
-        operations.append(model.name)
+    def record(**kwargs: Any) -> None:
+        operations.append(kwargs["model"].name)
 
     session.register("before-call.kms", record)
 

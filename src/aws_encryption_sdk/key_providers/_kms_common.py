@@ -7,7 +7,7 @@ KMS master key or provider is being built or used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_encryption_sdk.exceptions import MalformedArnError, UnknownRegionError
@@ -33,16 +33,23 @@ _PROVIDER_ID = "aws-kms"
 class KMSClient(Protocol):
     """The calls the SDK makes on an AWS KMS client (a boto3 ``kms`` client satisfies it).
 
+    The calls are read-only members of type ``Callable[..., Mapping[str, Any]]`` rather than methods
+    taking ``**kwargs: Any``, so that a client typed by ``boto3-stubs`` (whose methods take only their
+    own keyword arguments) satisfies it too.
+
     .. versionadded:: 4.1.0
     """
 
-    def generate_data_key(self, **kwargs: Any) -> Mapping[str, Any]:
+    @property
+    def generate_data_key(self) -> Callable[..., Mapping[str, Any]]:
         """Call AWS KMS GenerateDataKey."""
 
-    def encrypt(self, **kwargs: Any) -> Mapping[str, Any]:
+    @property
+    def encrypt(self) -> Callable[..., Mapping[str, Any]]:
         """Call AWS KMS Encrypt."""
 
-    def decrypt(self, **kwargs: Any) -> Mapping[str, Any]:
+    @property
+    def decrypt(self) -> Callable[..., Mapping[str, Any]]:
         """Call AWS KMS Decrypt."""
 
 

@@ -198,8 +198,11 @@ def test_provider_config_fields_keep_the_original_positional_order() -> None:
 
 
 def test_client_factory_is_keyword_only() -> None:
+    def factory(region_name: str) -> Any:
+        return boto3.client("kms", region_name=region_name)
+
     with pytest.raises(TypeError):
-        KMSMasterKeyProviderConfig(botocore.session.Session(), (), (), (), None, None, boto3.client)  # type: ignore[call-arg]
+        KMSMasterKeyProviderConfig(botocore.session.Session(), (), (), (), None, None, factory)  # type: ignore[call-arg]
 
 
 def test_discovery_filter_converts_account_ids_to_a_tuple() -> None:
