@@ -162,3 +162,16 @@ class DataKeyUnwrapError(DecryptKeyError, InvalidTag):
 
     .. versionadded:: 4.1.0
     """
+
+
+class ArnDecodeError(MalformedArnError, UnicodeDecodeError):
+    """An AWS KMS key id or encrypted-data-key key info given as bytes is not UTF-8, so not an ARN.
+
+    Also an instance of :class:`UnicodeDecodeError` (a :class:`ValueError`), the class the original
+    library let escape here. It takes the arguments of :class:`UnicodeDecodeError`.
+
+    .. versionadded:: 4.1.0
+    """
+
+    def __str__(self) -> str:
+        return f"Resource 0x{bytes(self.object).hex()} could not be parsed as an ARN: not UTF-8 ({self.reason})"

@@ -42,8 +42,18 @@ def _malformed(arn_str: str, reason: str) -> MalformedArnError:
     return MalformedArnError(f"Resource {arn_str} could not be parsed as an ARN: {reason}")
 
 
+def _part(arn_str: str, parts: list[str], index: int) -> str:
+    """Return one ``:``-separated part, or refuse the ARN as the original does when it is missing."""
+    if index >= len(parts):
+        raise _malformed(arn_str, "list index out of range")
+    return parts[index]
+
+
 def arn_from_str(arn_str: str) -> Arn:
     """Parse an AWS KMS ARN.
+
+    The checks run in the original's order, each part read when its check needs it, so a string
+    gives the same reason as there.
 
     :param arn_str: the ARN
     :returns: its parts
@@ -52,17 +62,19 @@ def arn_from_str(arn_str: str) -> Arn:
     parts = arn_str.split(":", 5)
     if parts[0] != "arn":
         raise _malformed(arn_str, "Missing 'arn' string")
-    if len(parts) < 6:
-        raise _malformed(arn_str, "list index out of range")
-    _, partition, service, region, account, resource = parts
+    partition = _part(arn_str, parts, 1)
     if not partition:
         raise _malformed(arn_str, "Missing partition")
+    account = _part(arn_str, parts, 4)
     if not account:
         raise _malformed(arn_str, "Missing account")
+    region = _part(arn_str, parts, 3)
     if not region:
         raise _malformed(arn_str, "Missing region")
+    service = _part(arn_str, parts, 2)
     if service != "kms":
         raise _malformed(arn_str, "Unknown service")
+    resource = _part(arn_str, parts, 5)
     if not resource:
         raise _malformed(arn_str, "Missing resource")
     if "/" not in resource:

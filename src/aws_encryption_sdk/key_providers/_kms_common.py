@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from aws_encryption_sdk.exceptions import MalformedArnError, UnknownRegionError
+from aws_encryption_sdk.exceptions import ArnDecodeError, MalformedArnError, UnknownRegionError
 from aws_encryption_sdk.internal.arn import arn_from_str
 
 if TYPE_CHECKING:
@@ -127,16 +127,14 @@ def _key_info_to_str(key_info: bytes | str) -> str:
 
     :param key_info: the key info (an ARN written by a KMS master key)
     :returns: the key info decoded as UTF-8
-    :raises MalformedArnError: when the key info is not UTF-8 (so it cannot be a KMS key ARN)
+    :raises ArnDecodeError: when the key info is not UTF-8 (so it cannot be a KMS key ARN)
     """
     if isinstance(key_info, str):
         return key_info
     try:
         return key_info.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise MalformedArnError(
-            f"Resource 0x{key_info.hex()} could not be parsed as an ARN: key info is not UTF-8"
-        ) from error
+        raise ArnDecodeError(error.encoding, error.object, error.start, error.end, error.reason) from error
 
 
 def _describe_client_error(error: ClientError) -> str:

@@ -366,14 +366,11 @@ class MRKAwareKMSMasterKey(KMSMasterKey):
     def _matches(self, edk_key_id: str) -> bool:
         """Say whether an EDK key ARN is this key or a replica of it.
 
-        A configured id that is not an ARN (a bare ``mrk-`` id, an alias) matches only itself.
-
-        :raises MalformedArnError: when the EDK key info differs from the configured id and is not an ARN
+        :raises MalformedArnError: when the two ids differ and either is not an ARN (so, as in the
+            original, a key configured with a bare ``mrk-`` id or an alias matches only that same id
+            and raises for every other)
         """
-        if edk_key_id == self._key_id:
-            return True
-        arn_from_str(edk_key_id)
-        return self._key_id.startswith("arn:") and _check_mrk_arns_equal(edk_key_id, self._key_id)
+        return _check_mrk_arns_equal(edk_key_id, self._key_id)
 
     def owns_data_key(self, data_key: DataKey | RawDataKey | EncryptedDataKey) -> bool:
         """Say whether a data key was wrapped by this key or by a replica of its multi-Region key.

@@ -226,26 +226,26 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
 
         A key ARN that the discovery filter does not allow raises
         :class:`~aws_encryption_sdk.exceptions.DecryptKeyError`, so decryption skips that encrypted data key
-        and tries the next (the original ends the decryption there). Key info that is not an ARN at all
-        ends the decryption with :class:`~aws_encryption_sdk.exceptions.MalformedArnError`, as in the original.
+        and tries the next (the original ends the decryption there). Otherwise this is the original's
+        path: key info that is not an ARN ends the decryption, with
+        :class:`~aws_encryption_sdk.exceptions.MalformedArnError` from the filter check or from the
+        master key's decryption, or with :class:`~aws_encryption_sdk.exceptions.UnknownRegionError`
+        when it names no region and there is no default region.
 
         :param key_info: the key ARN recorded in an encrypted data key
         :returns: the master key
-        :raises MalformedArnError: when the key info is not a valid ARN
+        :raises MalformedArnError: when there is a discovery filter and the key info is not a valid ARN
         :raises DecryptKeyError: when the discovery filter refuses it
+        :raises UnknownRegionError: when the key info names no region and there is no default region
         """
         key_id = key_info.encode("utf-8") if isinstance(key_info, str) else key_info
-        if key_id not in self._encrypt_key_index and key_id not in self._decrypt_key_index:
-            self._check_key_for_decrypt(key_id)
-        return super().master_key_for_decrypt(key_id)
-
-    def _check_key_for_decrypt(self, key_id: bytes) -> None:
-        arn = arn_from_str(_key_info_to_str(key_id))
         discovery_filter = self.config.discovery_filter
-        if discovery_filter is not None:
-            reason = _filter_rejection(arn, discovery_filter)
+        known = key_id in self._encrypt_key_index or key_id in self._decrypt_key_index
+        if discovery_filter is not None and not known:
+            reason = _filter_rejection(arn_from_str(_key_info_to_str(key_id)), discovery_filter)
             if reason is not None:
                 raise DecryptKeyError(f"Key {key_id!r} not allowed by this Master Key Provider: {reason}")
+        return super().master_key_for_decrypt(key_id)
 
 
 class StrictAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from _moto_kms import OTHER_ACCOUNT_ID, MotoKms
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 import aws_encryption_sdk
 from aws_encryption_sdk.exceptions import (
@@ -21,7 +23,7 @@ from aws_encryption_sdk.exceptions import (
 from aws_encryption_sdk.identifiers import CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
 from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
 from aws_encryption_sdk.key_providers.kms import DiscoveryFilter, MRKAwareStrictAwsKmsMasterKeyProvider
-from aws_encryption_sdk.key_providers.raw import RawMasterKey
+from aws_encryption_sdk.key_providers.raw import RawMasterKeyProvider
 
 PLAINTEXT = b"This is some super secret data! Yup, sure is!"
 CONTEXT = {"not really": "a secret", "but adds": "some authentication"}
@@ -93,27 +95,40 @@ def test_discovery_provider_decrypts_and_cannot_encrypt(
         client.encrypt(source=PLAINTEXT, key_provider=discovery)
 
 
-def test_a_message_whose_first_kms_key_info_is_no_arn_fails_with_malformed_arn(
+class _ImpostorKeys(RawMasterKeyProvider):
+    """Raw RSA keys that call themselves "aws-kms": their encrypted data keys carry the bare key id."""
+
+    provider_id = "aws-kms"
+
+    def _get_raw_key(self, key_id: bytes) -> WrappingKey:
+        return WrappingKey(
+            wrapping_algorithm=WrappingAlgorithm.RSA_OAEP_SHA256_MGF1,
+            wrapping_key=_RSA_KEY,
+            wrapping_key_type=EncryptionKeyType.PRIVATE,
+        )
+
+
+_RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+)
+
+
+def test_kms_key_info_that_is_no_arn_ends_a_decryption_before_a_good_key_as_in_the_original(
     moto: MotoKms, client: aws_encryption_sdk.EncryptionSDKClient
 ) -> None:
-    """As in the original, a discovery provider that reads such key info ends the decryption."""
-    impostor = RawMasterKey(  # writes an "aws-kms" encrypted data key whose key info is no ARN
-        provider_id="aws-kms",
-        key_id=b"not-an-arn",
-        wrapping_key=WrappingKey(
-            wrapping_algorithm=WrappingAlgorithm.AES_256_GCM_IV12_TAG16_NO_PADDING,
-            wrapping_key=os.urandom(32),
-            wrapping_key_type=EncryptionKeyType.SYMMETRIC,
-        ),
-    )
-    impostor.add_master_key_provider(aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[moto.create_key()]))
-    ciphertext, header = client.encrypt(source=PLAINTEXT, key_provider=impostor)
-    assert next(iter(header.encrypted_data_keys)).key_provider.key_info.startswith(b"not-an-arn")
+    keys = _ImpostorKeys()
+    keys.add_master_key(b"not-an-arn")
+    keys.add_master_key_provider(aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[moto.create_key()]))
+    ciphertext, header = client.encrypt(source=PLAINTEXT, key_provider=keys)
+    key_infos = [edk.key_provider.key_info for edk in header.encrypted_data_keys]
+    assert key_infos[0] == b"not-an-arn"
+    assert key_infos[1].startswith(b"arn:aws:kms:us-east-1:")  # a key the discovery provider could use
+    discovery = aws_encryption_sdk.DiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"])
 
-    # the raw key info ends in a random IV, so it may or may not be UTF-8
-    reason = "(Missing 'arn' string|key info is not UTF-8)"
-    with pytest.raises(MalformedArnError, match=rf"(?s)^Resource .* could not be parsed as an ARN: {reason}$"):
-        client.decrypt(source=ciphertext, key_provider=aws_encryption_sdk.DiscoveryAwsKmsMasterKeyProvider())
+    with pytest.raises(
+        MalformedArnError, match=r"^Resource not-an-arn could not be parsed as an ARN: Missing 'arn' string$"
+    ):
+        client.decrypt(source=ciphertext, key_provider=discovery)
 
 
 def test_discovery_filter_for_another_account_fails_with_decrypt_key_error(

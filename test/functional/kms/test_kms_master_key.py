@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
 from botocore.stub import Stubber
 
 from aws_encryption_sdk.exceptions import (
+    ArnDecodeError,
     DecryptKeyError,
     EncryptKeyError,
     GenerateKeyError,
@@ -455,7 +457,7 @@ def test_mrk_master_key_owns_data_keys_of_its_replicas_only(stubbed: tuple[Any, 
     ("key_info", "message"),
     [
         (b"not-an-arn", "^Resource not-an-arn could not be parsed as an ARN: Missing 'arn' string$"),
-        (b"\xff\xfe", "^Resource 0xfffe could not be parsed as an ARN: key info is not UTF-8$"),
+        (b"\xff\xfe", r"^Resource 0xfffe could not be parsed as an ARN: not UTF-8 \(invalid start byte\)$"),
     ],
 )
 def test_mrk_master_key_asked_about_kms_key_info_that_is_no_arn_raises_malformed_arn(
@@ -468,12 +470,29 @@ def test_mrk_master_key_asked_about_kms_key_info_that_is_no_arn_raises_malformed
         master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("aws-kms", key_info), encrypted_data_key=b"x"))
 
 
-def test_mrk_master_key_with_a_bare_mrk_id_owns_only_that_id(stubbed: tuple[Any, Stubber]) -> None:
+def test_mrk_master_key_with_a_bare_mrk_id_owns_that_id_and_raises_for_any_other(
+    stubbed: tuple[Any, Stubber],
+) -> None:
+    """As in the original: only identical ids match without parsing, and a bare id is no ARN."""
     client, _ = stubbed
     master_key = MRKAwareKMSMasterKey(key_id="mrk-1234abcd", client=client)
 
     assert master_key.owns_data_key(_edk("mrk-1234abcd"))
-    assert not master_key.owns_data_key(_edk(MRK_EAST))
+    with pytest.raises(MalformedArnError, match=r"^Resource mrk-1234abcd could not be parsed as an ARN: Missing 'arn'"):
+        master_key.owns_data_key(_edk(MRK_EAST))
+
+
+def test_non_utf8_key_info_is_also_a_unicode_decode_error(stubbed: tuple[Any, Stubber]) -> None:
+    client, _ = stubbed
+    master_key = MRKAwareKMSMasterKey(key_id=MRK_EAST, client=client)
+
+    with pytest.raises(UnicodeDecodeError) as raised:
+        master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("aws-kms", b"ab\xff"), encrypted_data_key=b"x"))
+
+    assert isinstance(raised.value, ArnDecodeError)
+    assert (raised.value.object, raised.value.start, raised.value.end) == (b"ab\xff", 2, 3)
+    assert str(raised.value) == "Resource 0x6162ff could not be parsed as an ARN: not UTF-8 (invalid start byte)"
+    assert pickle.loads(pickle.dumps(raised.value)).args == raised.value.args
 
 
 def test_plain_master_key_does_not_own_data_keys_of_mrk_replicas(stubbed: tuple[Any, Stubber]) -> None:

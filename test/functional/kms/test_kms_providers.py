@@ -10,7 +10,12 @@ import pytest
 from _moto_kms import ALGORITHM, OTHER_ACCOUNT_ID, MotoKms, client_of
 from botocore.stub import Stubber
 
-from aws_encryption_sdk.exceptions import DecryptKeyError, MalformedArnError, MasterKeyProviderError
+from aws_encryption_sdk.exceptions import (
+    DecryptKeyError,
+    MalformedArnError,
+    MasterKeyProviderError,
+    UnknownRegionError,
+)
 from aws_encryption_sdk.key_providers.kms import (
     DiscoveryAwsKmsMasterKeyProvider,
     DiscoveryFilter,
@@ -191,13 +196,12 @@ def test_discovery_provider_can_encrypt_with_keys_added_by_hand(moto: MotoKms) -
 
 #: Providers that look at the key info of every "aws-kms" encrypted data key they are given.
 KEY_INFO_READERS = [
-    lambda: DiscoveryAwsKmsMasterKeyProvider(),
+    lambda: DiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"]),
     lambda: DiscoveryAwsKmsMasterKeyProvider(
         discovery_filter=DiscoveryFilter(account_ids=["123456789012"], partition="aws")
     ),
     lambda: MRKAwareDiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"]),
     lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=[MRK_EAST]),
-    lambda: MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=["mrk-1234abcd"], region_names=["us-east-1"]),
 ]
 
 
@@ -214,7 +218,7 @@ def _provider_with_the_real_key(provider_factory: Callable[[], Any], arn: str) -
         (b"not-an-arn", "Missing 'arn' string"),
         (b"arn:aws:kms:us-east-1:123456789012", "list index out of range"),
         (b"arn:aws:s3:us-east-1:123456789012:key/abc", "Unknown service"),
-        (b"\xff\xfe\xfd", "key info is not UTF-8"),
+        (b"\xff\xfe\xfd", r"not UTF-8 \(invalid start byte\)"),
     ],
 )
 @pytest.mark.parametrize("provider_factory", KEY_INFO_READERS)
@@ -230,6 +234,26 @@ def test_kms_key_info_that_is_no_arn_ends_the_decryption_as_in_the_original(
     decrypted = provider.decrypt_data_key_from_list([*edks, _forged_edk(key_info)], ALGORITHM, CONTEXT)
 
     assert decrypted.data_key == data_key.data_key  # the first key that decrypts wins before the bad one is read
+
+
+def test_unfiltered_discovery_without_a_region_refuses_key_info_naming_none_as_the_original(moto: MotoKms) -> None:
+    """The original builds the master key, which needs a region, before anything parses the ARN."""
+    _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[moto.create_key()]))
+
+    with pytest.raises(UnknownRegionError, match=r"no region determinable from key id: not-an-arn$"):
+        DiscoveryAwsKmsMasterKeyProvider().decrypt_data_key_from_list(
+            [_forged_edk(b"not-an-arn"), *edks], ALGORITHM, CONTEXT
+        )
+
+
+def test_mrk_strict_provider_with_a_bare_mrk_id_raises_for_any_other_key_as_the_original(moto: MotoKms) -> None:
+    """A bare id is no ARN, so the MRK comparison fails even for the data key of a real key."""
+    arn = moto.create_key()
+    _, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    provider = MRKAwareStrictAwsKmsMasterKeyProvider(key_ids=["mrk-1234abcd"], region_names=["us-east-1"])
+
+    with pytest.raises(MalformedArnError, match=r"^Resource mrk-1234abcd could not be parsed as an ARN"):
+        provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT)
 
 
 @pytest.mark.parametrize("provider_factory", KEY_INFO_READERS)
