@@ -37,6 +37,7 @@ from aws_encryption_sdk.key_providers._kms_master_key import (
     KMSMasterKeyConfig,
     MRKAwareKMSMasterKey,
     MRKAwareKMSMasterKeyConfig,
+    _kms_call_error_class,
 )
 from aws_encryption_sdk.key_providers._kms_provider_config import (
     KMSMasterKeyProviderConfig,
@@ -130,13 +131,26 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
     # Regional clients ------------------------------------------------------------------------
 
     def _build_client(self, region_name: str) -> KMSClient:
-        """Build the KMS client for a region: from ``client_factory`` if set, else the session."""
-        if self.config.client_factory is not None:
-            return self.config.client_factory(region_name)
-        import boto3
+        """Build the KMS client for a region: from ``client_factory`` if set, else the session.
 
-        session = boto3.session.Session(botocore_session=self.config.botocore_session)
-        client: KMSClient = session.client("kms", region_name=region_name, config=self._user_agent_adding_config)
+        The region may come from the key info of an encrypted data key, so botocore can refuse it
+        (``InvalidRegionError``). Such an error is raised as a :class:`KMSCallError` that is also the
+        botocore error, which the original let through.
+        """
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            if self.config.client_factory is not None:
+                return self.config.client_factory(region_name)
+            import boto3
+
+            session = boto3.session.Session(botocore_session=self.config.botocore_session)
+            client: KMSClient = session.client("kms", region_name=region_name, config=self._user_agent_adding_config)
+        except BotoCoreError as error:
+            raise _kms_call_error_class(type(error))(
+                f"Could not create the AWS KMS client of region {region_name!r}: {type(error).__name__}: {error}",
+                getattr(error, "kwargs", None),
+            ) from error
         return client
 
     def add_regional_client(self, region_name: str) -> None:

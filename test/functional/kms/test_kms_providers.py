@@ -8,10 +8,12 @@ from typing import Any
 import boto3
 import pytest
 from _moto_kms import ALGORITHM, OTHER_ACCOUNT_ID, MotoKms, client_of
+from botocore.exceptions import InvalidRegionError
 from botocore.stub import Stubber
 
 from aws_encryption_sdk.exceptions import (
     DecryptKeyError,
+    KMSCallError,
     MalformedArnError,
     MasterKeyProviderError,
     UnknownRegionError,
@@ -234,6 +236,26 @@ def test_kms_key_info_that_is_no_arn_ends_the_decryption_as_in_the_original(
     decrypted = provider.decrypt_data_key_from_list([*edks, _forged_edk(key_info)], ALGORITHM, CONTEXT)
 
     assert decrypted.data_key == data_key.data_key  # the first key that decrypts wins before the bad one is read
+
+
+@pytest.mark.parametrize(
+    ("key_info", "provider_factory"),
+    [
+        (b"a:b:c:bad region!", KEY_INFO_READERS[0]),
+        (b"arn:aws:kms:bad region!:123456789012:key/k", KEY_INFO_READERS[0]),
+        (b"arn:aws:kms:bad region!:123456789012:key/k", KEY_INFO_READERS[1]),  # passes the filter
+    ],
+)
+def test_key_info_naming_a_region_botocore_refuses_raises_an_sdk_error_that_is_botocores(
+    moto: MotoKms, key_info: bytes, provider_factory: Callable[[], Any]
+) -> None:
+    provider = provider_factory()
+
+    with pytest.raises(KMSCallError, match=r"^Could not create the AWS KMS client of region 'bad region!': ") as raised:
+        provider.decrypt_data_key_from_list([_forged_edk(key_info)], ALGORITHM, CONTEXT)
+
+    assert isinstance(raised.value, InvalidRegionError)  # what the original let escape
+    assert raised.value.kwargs == {"region_name": "bad region!"}
 
 
 def test_unfiltered_discovery_without_a_region_refuses_key_info_naming_none_as_the_original(moto: MotoKms) -> None:
