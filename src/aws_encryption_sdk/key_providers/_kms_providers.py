@@ -134,8 +134,8 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         """Build the KMS client for a region: from ``client_factory`` if set, else the session.
 
         The region may come from the key info of an encrypted data key, so botocore can refuse it
-        (``InvalidRegionError``). Such an error is raised as a :class:`KMSCallError` that is also the
-        botocore error, which the original let through.
+        (``InvalidRegionError``, or a ``ValueError`` for an empty region). Such an error is raised as
+        a :class:`KMSCallError` that is also the error the original let through.
         """
         from botocore.exceptions import BotoCoreError
 
@@ -146,7 +146,7 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
 
             session = boto3.session.Session(botocore_session=self.config.botocore_session)
             client: KMSClient = session.client("kms", region_name=region_name, config=self._user_agent_adding_config)
-        except BotoCoreError as error:
+        except (BotoCoreError, ValueError) as error:
             raise _kms_call_error_class(type(error))(
                 f"Could not create the AWS KMS client of region {region_name!r}: {type(error).__name__}: {error}",
                 getattr(error, "kwargs", None),

@@ -238,6 +238,20 @@ def test_kms_key_info_that_is_no_arn_ends_the_decryption_as_in_the_original(
     assert decrypted.data_key == data_key.data_key  # the first key that decrypts wins before the bad one is read
 
 
+@pytest.mark.parametrize("key_info", [b"a:b:c:", b"a:b:c::d", b"arn:aws:kms::123456789012:key/k"])
+def test_key_info_with_an_empty_region_raises_an_sdk_error_that_is_the_original_value_error(
+    moto: MotoKms, key_info: bytes
+) -> None:
+    provider = DiscoveryAwsKmsMasterKeyProvider(region_names=["us-east-1"])
+
+    with pytest.raises(
+        KMSCallError, match=r"^Could not create the AWS KMS client of region '': ValueError: "
+    ) as raised:
+        provider.decrypt_data_key_from_list([_forged_edk(key_info)], ALGORITHM, CONTEXT)
+
+    assert isinstance(raised.value, ValueError)
+
+
 @pytest.mark.parametrize(
     ("key_info", "provider_factory"),
     [
