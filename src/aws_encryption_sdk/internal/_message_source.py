@@ -12,6 +12,7 @@ import io
 from typing import Any, Optional, Protocol, Union
 
 from aws_encryption_sdk.exceptions import SerializationError
+from aws_encryption_sdk.internal.utils.streams import InsistentReaderBytesIO, ROStream
 
 #: Largest single read from a stream source.
 MAX_CHUNK = 1 << 20
@@ -21,11 +22,33 @@ class _Digest(Protocol):
     def update(self, data: bytes) -> None: ...
 
 
+#: The SDK's own wrappers whose ``read`` only passes reads on (a ``TeeStream`` copies what it reads,
+#: and a caller's wrapper may do anything, so neither is looked through).
+_PASS_THROUGH_WRAPPERS = (InsistentReaderBytesIO, ROStream)
+
+
 def _unwrap(stream: Any) -> Any:
-    """Return the innermost stream behind the SDK's stream wrappers."""
-    while hasattr(type(stream), "__getattr__") and "__wrapped__" in vars(stream):
-        stream = vars(stream)["__wrapped__"]
+    """Return the stream behind the SDK's pass-through wrappers."""
+    while type(stream) in _PASS_THROUGH_WRAPPERS:
+        stream = stream.__wrapped__
     return stream
+
+
+def _broken_source(reason: str) -> SerializationError:
+    """The error for a source whose ``read`` broke the file protocol, reported like a failed read."""
+    error = SerializationError(f"Reading the message source failed: {reason}")
+    error.__cause__ = ValueError(reason)
+    return error
+
+
+def _as_bytes(chunk: Any) -> bytes:
+    """Return what a source's ``read`` returned as ``bytes``, refusing what is not bytes-like."""
+    if isinstance(chunk, str):
+        raise SerializationError("The source returned text instead of bytes; open it in binary mode")
+    try:
+        return bytes(memoryview(chunk))
+    except TypeError:
+        raise _broken_source(f"read() returned {type(chunk).__name__}, not bytes") from None
 
 
 class MessageSource:
@@ -40,7 +63,7 @@ class MessageSource:
         self._view: Optional[memoryview] = None
         self._position = 0
         self._bytes_io: Optional[io.BytesIO] = None
-        if isinstance(inner, io.BytesIO):
+        if type(inner) is io.BytesIO:  # a subclass may read or tell differently: it is read as a stream
             self._bytes_io = inner
             self._position = inner.tell()
             self._view = memoryview(inner.getvalue())  # shares the BytesIO's bytes: no copy
@@ -137,14 +160,17 @@ class MessageSource:
     def _read_some(self, size: int) -> bytes:
         data = bytearray()
         while len(data) < size:
+            wanted = size - len(data)
             try:
-                chunk = self._stream.read(size - len(data))
+                chunk = self._stream.read(wanted)
             except (OSError, ValueError) as error:
                 raise SerializationError(f"Reading the message source failed: {error}") from error
             if not chunk:
                 break
-            if isinstance(chunk, str):
-                raise SerializationError("The source returned text instead of bytes; open it in binary mode")
+            if type(chunk) is not bytes:
+                chunk = _as_bytes(chunk)
+            if len(chunk) > wanted:
+                raise _broken_source(f"read({wanted}) returned {len(chunk)} bytes")
             data += chunk
         return bytes(data)
 

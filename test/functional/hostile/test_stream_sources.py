@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 
 from aws_encryption_sdk.exceptions import SerializationError
+from aws_encryption_sdk.internal.utils.streams import TeeStream
 from test.functional.raw_keys import aes_master_key
 from test.strategies import PLAINTEXT, SUITE_FAMILIES, decrypting_client, sample_message
 
@@ -133,3 +135,120 @@ def test_text_mode_file_is_refused_with_an_sdk_error(tmp_path: Path) -> None:
 
     assert isinstance(error, SerializationError), describe(error) if error else "no error"
     assert "binary mode" in str(error)
+
+
+class _CallersWrapper:
+    """A caller's proxy in the usual style: attributes go to ``__wrapped__``, reads are counted."""
+
+    def __init__(self, wrapped: object) -> None:
+        self.__wrapped__ = wrapped
+        self.bytes_read = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.__wrapped__, name)
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self.__wrapped__.read(size)  # type: ignore[attr-defined]
+        self.bytes_read += len(data)
+        return data
+
+
+class _CountingBytesIO(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+
+@pytest.mark.parametrize("make_source", [_CallersWrapper, _CountingBytesIO], ids=["proxy", "BytesIO subclass"])
+@pytest.mark.parametrize("one_shot", [True, False], ids=["one-shot", "stream"])
+def test_a_callers_source_object_is_read_through_its_own_read(make_source: type, one_shot: bool) -> None:
+    """Only the SDK's own pass-through wrappers are looked through, never a caller's object."""
+    message = sample_message(0x0578, framed=True).ciphertext
+    source = make_source(io.BytesIO(message) if make_source is _CallersWrapper else message)
+
+    if one_shot:
+        plaintext, _ = CLIENT.decrypt(source=source, key_provider=KEY)
+    else:
+        plaintext = CLIENT.stream(mode="d", source=source, key_provider=KEY).read()
+
+    assert plaintext == PLAINTEXT
+    assert source.bytes_read == len(message)
+
+
+def test_a_tee_stream_source_gets_its_copy() -> None:
+    message = sample_message(0x0578, framed=True).ciphertext
+    copy = io.BytesIO()
+
+    plaintext, _ = CLIENT.decrypt(source=TeeStream(io.BytesIO(message), copy), key_provider=KEY)
+
+    assert plaintext == PLAINTEXT
+    assert copy.getvalue() == message
+
+
+class _OverReader:
+    """Returns five bytes more than asked on one call."""
+
+    def __init__(self, data: bytes, on_call: int) -> None:
+        self.source = io.BytesIO(data)
+        self.on_call = on_call
+        self.calls = 0
+
+    def read(self, size: int = -1) -> bytes:
+        self.calls += 1
+        return self.source.read(size + 5 if self.calls == self.on_call else size)
+
+
+@pytest.mark.parametrize("suite_id", [0x0078, 0x0578], ids=hex)
+def test_a_source_returning_more_than_asked_is_refused_as_a_broken_source_everywhere(suite_id: int) -> None:
+    message = sample_message(suite_id, framed=True).ciphertext
+    problems, call = [], 1
+    while True:
+        source = _OverReader(message, call)
+        try:
+            CLIENT.decrypt(source=source, key_provider=KEY)
+        except SerializationError as raised:
+            if not re.match(r"Reading the message source failed: read\(\d+\) returned \d+ bytes$", str(raised)):
+                problems.append(f"call {call}: {describe(raised)}")
+        except Exception as raised:
+            problems.append(f"call {call}: {describe(raised)}")
+        else:
+            if source.source.tell() != len(message):  # only a read at the very end may be over-long unnoticed
+                problems.append(f"call {call}: decrypted")
+        if call > source.calls:
+            break
+        call += 1
+
+    assert call > 10
+    assert problems == []
+
+
+@pytest.mark.parametrize("returned", [[1, 2, 3], 7, (1,)], ids=["list", "int", "tuple"])
+def test_a_source_whose_read_returns_no_bytes_like_object_is_refused_with_an_sdk_error(returned: object) -> None:
+    class Odd:
+        def read(self, size: int = -1) -> object:
+            return returned
+
+    with pytest.raises(
+        SerializationError,
+        match=f"^Reading the message source failed: read\\(\\) returned {type(returned).__name__}, not bytes$",
+    ):
+        CLIENT.decrypt(source=Odd(), key_provider=KEY)
+
+
+def test_a_source_may_return_bytearray_or_memoryview() -> None:
+    message = sample_message(0x0578, framed=True).ciphertext
+
+    class Views:
+        def __init__(self) -> None:
+            self._source = io.BytesIO(message)
+
+        def read(self, size: int = -1) -> object:
+            data = self._source.read(size)
+            return memoryview(bytearray(data)) if len(data) % 2 else bytearray(data)
+
+    assert CLIENT.decrypt(source=Views(), key_provider=KEY)[0] == PLAINTEXT
