@@ -71,6 +71,7 @@ class MessageSource:
         self.verifier: Optional[_Digest] = None
         #: Bytes consumed from the source so far.
         self.consumed = 0
+        self._ended = False  # a stream source said end of file: it is never asked again
 
     def read(self, size: int = -1) -> bytes:
         """Read up to ``size`` bytes (fewer only at the end of the source), as a stream would."""
@@ -159,13 +160,14 @@ class MessageSource:
 
     def _read_some(self, size: int) -> bytes:
         data = bytearray()
-        while len(data) < size:
+        while len(data) < size and not self._ended:
             wanted = size - len(data)
             try:
                 chunk = self._stream.read(wanted)
             except (OSError, ValueError) as error:
                 raise SerializationError(f"Reading the message source failed: {error}") from error
             if not chunk:
+                self._ended = True
                 break
             if type(chunk) is not bytes:
                 chunk = _as_bytes(chunk)

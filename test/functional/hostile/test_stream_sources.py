@@ -252,3 +252,34 @@ def test_a_source_may_return_bytearray_or_memoryview() -> None:
             return memoryview(bytearray(data)) if len(data) % 2 else bytearray(data)
 
     assert CLIENT.decrypt(source=Views(), key_provider=KEY)[0] == PLAINTEXT
+
+
+class _PausingReader:
+    """Says end of file (``b""`` or None) once, at ``pause_at`` bytes, then would go on serving."""
+
+    def __init__(self, data: bytes, pause_at: int, pause: bytes | None) -> None:
+        self.source = io.BytesIO(data)
+        self.pause_at = pause_at
+        self.pause = pause
+        self.paused = False
+
+    def read(self, size: int = -1) -> bytes | None:
+        if not self.paused and self.source.tell() == self.pause_at:
+            self.paused = True
+            return self.pause
+        return self.source.read(
+            size if self.source.tell() >= self.pause_at else min(size, self.pause_at - self.source.tell())
+        )
+
+
+@pytest.mark.parametrize("pause", [b"", None], ids=["empty", "None"])
+def test_an_end_of_file_anywhere_in_the_message_ends_it_even_if_the_source_would_go_on(pause: bytes | None) -> None:
+    message = sample_message(0x0578, framed=True).ciphertext
+    outcomes = set()
+    for pause_at in range(len(message)):
+        with pytest.raises(SerializationError) as raised:
+            CLIENT.decrypt(source=_PausingReader(message, pause_at, pause), key_provider=KEY)
+        outcomes.add(type(raised.value))
+
+    assert outcomes == {SerializationError}
+    assert CLIENT.decrypt(source=_PausingReader(message, len(message), pause), key_provider=KEY)[0] == PLAINTEXT
