@@ -254,8 +254,11 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         """
         key_id = key_info.encode("utf-8") if isinstance(key_info, str) else key_info
         discovery_filter = self.config.discovery_filter
-        known = key_id in self._encrypt_key_index or key_id in self._decrypt_key_index
-        if discovery_filter is not None and not known:
+        if (
+            discovery_filter is not None
+            and key_id not in self._encrypt_key_index
+            and key_id not in self._decrypt_key_index
+        ):
             reason = _filter_rejection(arn_from_str(_key_info_to_str(key_id)), discovery_filter)
             if reason is not None:
                 raise DecryptKeyError(f"Key {key_id!r} not allowed by this Master Key Provider: {reason}")
