@@ -51,6 +51,22 @@ def _as_bytes(chunk: Any) -> bytes:
         raise _broken_source(f"read() returned {type(chunk).__name__}, not bytes") from None
 
 
+def checked_chunk(chunk: Any, size: int) -> bytes:
+    """Return what a source's ``read(size)`` returned as ``bytes`` (``b""`` for an end of file).
+
+    The one check of a source's reads, shared by :class:`MessageSource` and the header reader.
+
+    :raises SerializationError: when it returned text, something that is not bytes-like, or more
+        than ``size`` bytes
+    """
+    if chunk is None:
+        return b""
+    data: bytes = chunk if type(chunk) is bytes else _as_bytes(chunk)
+    if len(data) > size:
+        raise _broken_source(f"read({size}) returned {len(data)} bytes")
+    return data
+
+
 class MessageSource:
     """Reads a message from its source, exactly and in order.
 
@@ -163,16 +179,13 @@ class MessageSource:
         while len(data) < size and not self._ended:
             wanted = size - len(data)
             try:
-                chunk = self._stream.read(wanted)
+                returned = self._stream.read(wanted)
             except (OSError, ValueError) as error:
                 raise SerializationError(f"Reading the message source failed: {error}") from error
+            chunk = checked_chunk(returned, wanted)
             if not chunk:
                 self._ended = True
                 break
-            if type(chunk) is not bytes:
-                chunk = _as_bytes(chunk)
-            if len(chunk) > wanted:
-                raise _broken_source(f"read({wanted}) returned {len(chunk)} bytes")
             data += chunk
         return bytes(data)
 

@@ -64,6 +64,11 @@ _LOGGER = logging.getLogger(__name__)
 #: Errors that mean "this master key cannot decrypt this data key": try the next one.
 _SKIPPABLE_DECRYPT_ERRORS = (IncorrectMasterKeyError, DecryptKeyError, InvalidDataKeyError)
 
+#: Most master keys a provider keeps for decryption. They are built from the key info of encrypted
+#: data keys, which whoever wrote a message chooses, so a long-lived provider fed forged messages
+#: must not keep one per distinct key info forever.
+_DECRYPT_KEY_INDEX_LIMIT = 1024
+
 _NO_DATA_KEY_FROM_MEMBERS = "Unable to decrypt data key"
 _NO_DATA_KEY_FROM_LIST = "Unable to decrypt any data key"
 
@@ -242,7 +247,9 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         """Return a master key able to decrypt data keys with this key info.
 
         Member keys come first, then keys created earlier for decryption; otherwise a new one is created and
-        remembered for decryption only (it never becomes a member).
+        remembered for decryption only (it never becomes a member). At most 1,024 keys are remembered:
+        when that many are, they are all forgotten (and rebuilt when next needed), so key info chosen
+        by a message's author cannot grow the provider without bound.
 
         :param key_info: the key info of an encrypted data key (``str`` is encoded as UTF-8)
         :returns: the master key
@@ -254,6 +261,8 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         if key_info in self._decrypt_key_index:
             return self._decrypt_key_index[key_info]
         master_key = self._new_master_key(key_info)
+        if len(self._decrypt_key_index) >= _DECRYPT_KEY_INDEX_LIMIT:
+            self._decrypt_key_index.clear()  # one call: safe when threads share the provider
         self._decrypt_key_index[key_info] = master_key
         return master_key
 

@@ -127,6 +127,22 @@ def test_discovery_provider_decrypts_any_key_with_the_client_of_its_region(moto:
     assert client_of(master_key).meta.region_name == "eu-west-1"
 
 
+def test_discovery_provider_keeps_a_bounded_number_of_master_keys_for_forged_key_arns(moto: MotoKms) -> None:
+    arn = moto.create_key("us-west-2")
+    data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))
+    account = arn.split(":")[4]
+    provider = DiscoveryAwsKmsMasterKeyProvider(
+        discovery_filter=DiscoveryFilter(partition="aws", account_ids=[account])
+    )
+
+    for number in range(2100):  # key ARNs a message's author may put in its encrypted data keys
+        provider.master_key_for_decrypt(f"arn:aws:kms:us-west-2:{account}:key/forged-{number}")
+
+    assert len(provider._decrypt_key_index) <= 1024
+    assert list(provider._regional_clients) == ["us-west-2"]
+    assert provider.decrypt_data_key_from_list(edks, ALGORITHM, CONTEXT).data_key == data_key.data_key
+
+
 def test_discovery_filter_allows_its_accounts(moto: MotoKms) -> None:
     arn = moto.create_key()
     data_key, edks = _wrap(StrictAwsKmsMasterKeyProvider(key_ids=[arn]))

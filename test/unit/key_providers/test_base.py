@@ -27,6 +27,7 @@ from aws_encryption_sdk.exceptions import (
 from aws_encryption_sdk.identifiers import AlgorithmSuite
 from aws_encryption_sdk.internal.utils._edk_set import OrderedSet
 from aws_encryption_sdk.key_providers.base import (
+    _DECRYPT_KEY_INDEX_LIMIT,
     MasterKey,
     MasterKeyConfig,
     MasterKeyProvider,
@@ -280,6 +281,21 @@ def test_master_key_for_decrypt_creates_and_remembers_decrypt_only_keys() -> Non
     assert provider._members == []
     assert provider._decrypt_key_index == {b"k2": master_key}
     assert provider.master_key_for_decrypt(b"k2") is master_key
+
+
+def test_decrypt_only_keys_are_bounded_whatever_key_info_messages_carry() -> None:
+    provider = ToyProvider()
+    member = provider.master_key_for_encrypt(b"member")
+    first = provider.master_key_for_decrypt(b"forged-0")
+    for number in range(1, 3 * _DECRYPT_KEY_INDEX_LIMIT):
+        provider.master_key_for_decrypt(f"forged-{number}")
+        assert len(provider._decrypt_key_index) <= _DECRYPT_KEY_INDEX_LIMIT
+    # Forgotten keys are rebuilt on demand; member keys are never forgotten.
+    rebuilt = provider.master_key_for_decrypt(b"forged-0")
+    assert rebuilt is not first and rebuilt.key_id == first.key_id
+    assert provider.master_key_for_decrypt(b"forged-0") is rebuilt
+    assert provider.master_key_for_decrypt(b"member") is member
+    assert provider.decrypt_data_key(_edk(b"forged-1"), SUITE, CONTEXT).data_key == b"\x01" * 32
 
 
 def test_master_keys_for_encryption_takes_primary_from_first_member_and_concatenates_keys() -> None:

@@ -13,6 +13,7 @@ import struct
 from typing import Optional, Protocol
 
 from aws_encryption_sdk.exceptions import CustomMaximumValueExceeded, SerializationError
+from aws_encryption_sdk.internal._message_source import checked_chunk
 
 #: Largest single read from the source; bigger fields are assembled chunk by chunk.
 CHUNK_SIZE = 1024 * 1024
@@ -79,13 +80,7 @@ class Reader:
         chunk = self._stream.read(size)
         if type(chunk) is bytes and len(chunk) <= size:  # the usual case, checked first
             return chunk
-        if chunk is None:
-            return b""
-        if isinstance(chunk, str):
-            raise SerializationError("The source returned text instead of bytes; open it in binary mode")
-        if len(chunk) > size:
-            raise SerializationError(f"The source returned {len(chunk)} bytes when asked for at most {size}")
-        return bytes(chunk)
+        return checked_chunk(chunk, size)
 
     def read_exact(self, size: int, field_name: str) -> bytes:
         """Read exactly ``size`` bytes.

@@ -174,8 +174,33 @@ def test_source_returning_more_than_asked_is_rejected() -> None:
         def read(self, size: int = -1, /) -> bytes:
             return b"x" * (size + 1)
 
-    with pytest.raises(SerializationError, match="returned 3 bytes when asked for at most 2"):
+    with pytest.raises(SerializationError, match=r"^Reading the message source failed: read\(2\) returned 3 bytes$"):
         Reader(GreedySource()).read_exact(2, "a")
+
+
+@pytest.mark.parametrize("returned", [7, 0, ["a"], object()])
+def test_source_returning_something_not_bytes_like_is_rejected(returned: object) -> None:
+    class OddSource:
+        def read(self, size: int = -1, /) -> object:
+            return returned
+
+    with pytest.raises(
+        SerializationError,
+        match=f"^Reading the message source failed: read\\(\\) returned {type(returned).__name__}, not bytes$",
+    ):
+        Reader(OddSource()).read_exact(2, "a")  # type: ignore[arg-type]
+
+
+def test_source_returning_a_bytearray_or_memoryview_is_read() -> None:
+    class ViewSource:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def read(self, size: int = -1, /) -> bytearray | memoryview:
+            self.calls += 1
+            return bytearray(b"ab") if self.calls == 1 else memoryview(b"cd")
+
+    assert Reader(ViewSource()).read_exact(4, "a") == b"abcd"  # type: ignore[arg-type]
 
 
 def test_negative_length_is_rejected() -> None:
