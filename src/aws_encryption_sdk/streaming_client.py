@@ -48,11 +48,17 @@ from aws_encryption_sdk.internal._frames import (
     sealed_length,
 )
 from aws_encryption_sdk.internal._message_source import MessageSource
-from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of, optional_non_negative
 from aws_encryption_sdk.internal.crypto.authentication import Signer, Verifier
 from aws_encryption_sdk.internal.crypto.data_keys import derive_message_keys
 from aws_encryption_sdk.internal.crypto.encryption import Decryptor, Encryptor
-from aws_encryption_sdk.internal.defaults import FRAME_LENGTH, LINE_LENGTH, MAX_NON_FRAMED_SIZE, TYPE
+from aws_encryption_sdk.internal.defaults import (
+    ENCODED_SIGNER_KEY,
+    FRAME_LENGTH,
+    LINE_LENGTH,
+    MAX_NON_FRAMED_SIZE,
+    TYPE,
+)
 from aws_encryption_sdk.internal.formatting import ciphertext_length as _ciphertext_length
 from aws_encryption_sdk.internal.formatting.deserialize import (
     deserialize_footer,
@@ -75,6 +81,7 @@ from aws_encryption_sdk.internal.utils import (
     exactly_one_arg_is_not_none,
     message_id,
     prep_stream_data,
+    source_data_key_length_check,
     validate_frame_length,
 )
 from aws_encryption_sdk.internal.utils._context_rules import reject_reserved_keys
@@ -134,7 +141,9 @@ class _ClientConfig:
         default=None,
         validator=optional_instance_of(MasterKeyProvider),
     )
-    source_length: Optional[int] = attrs.field(default=None, validator=optional_instance_of(int))
+    source_length: Optional[int] = attrs.field(
+        default=None, validator=[optional_instance_of(int), optional_non_negative]
+    )
     line_length: int = attrs.field(default=LINE_LENGTH, validator=instance_of(int))
 
     def __attrs_post_init__(self) -> None:
@@ -196,6 +205,96 @@ def _sized_buffer(size: int) -> io.BytesIO:
     return buffer
 
 
+def _position(stream: Any) -> int:
+    """Return a stream's ``tell()``, refusing anything but a non-negative int."""
+    position = stream.tell()
+    if not isinstance(position, int) or position < 0:
+        raise ValueError(f"tell() returned {position!r}")
+    return position
+
+
+def _same_position(reported: Any, position: int) -> None:
+    """Refuse a position from ``seek`` that is not the one ``tell`` gave (a ``seek`` that reports none is trusted)."""
+    if isinstance(reported, int) and reported != position:
+        raise ValueError(f"seek() says position {reported} where tell() says {position}")
+
+
+def _length_to_end(stream: Any) -> int:
+    """Return how many bytes a stream holds after its position, found by seeking to its end and back.
+
+    :raises NotSupportedError: when the stream cannot tell: ``tell`` or ``seek`` fail, or ``tell``
+        gives a position that is not a non-negative int or that ``seek`` disagrees with (the stream
+        is left where it was)
+    :raises SerializationError: when the stream cannot be put back where it was: reading it now
+        would skip data
+    """
+    try:
+        start = _position(stream)
+        _same_position(stream.seek(0, io.SEEK_CUR), start)
+        stream.seek(0, io.SEEK_END)  # a seek that fails leaves the stream where it was
+    except Exception as error:  # any stream failure means "length unknown"
+        raise NotSupportedError(error) from error
+    try:
+        end = _position(stream)
+    except Exception as error:
+        _seek_back(stream, start)
+        raise NotSupportedError(error) from error
+    _seek_back(stream, start)
+    if end < start:
+        raise NotSupportedError(f"tell() said {end} at the end of the source, before its position {start}")
+    return end - start
+
+
+def _seek_back(stream: Any, position: int) -> None:
+    """Return a stream to ``position`` after measuring it, and check that it got there.
+
+    :raises SerializationError: when it did not, or cannot say where it is
+    """
+    try:
+        _same_position(stream.seek(position, io.SEEK_SET), position)
+        reached = _position(stream)
+    except Exception as error:
+        raise SerializationError(
+            f"The source could not return to position {position} after its length was measured: {error}"
+        ) from error
+    if reached != position:
+        raise SerializationError(
+            f"The source could not return to position {position} after its length was measured (it is at {reached})"
+        )
+
+
+def _signer_for(materials: EncryptionMaterials) -> Optional[Signer]:
+    """Return the signer of a message of a signing suite (None for other suites).
+
+    The materials come from a crypto materials manager, possibly a caller's: a message whose
+    signing key, suite and ``aws-crypto-public-key`` disagree could never be decrypted, so it is
+    refused before anything is written.
+
+    :raises ActionNotAllowedError: when they disagree
+    """
+    algorithm = materials.algorithm
+    public_key = materials.encryption_context.get(ENCODED_SIGNER_KEY)
+    if not algorithm.is_signing():
+        if materials.signing_key is not None or public_key is not None:
+            raise ActionNotAllowedError(
+                f"Cryptographic materials manager provided a signing key or {ENCODED_SIGNER_KEY} for algorithm "
+                f"suite {algorithm.name}, which does not sign"
+            )
+        return None
+    if materials.signing_key is None:
+        raise ActionNotAllowedError(
+            f"Cryptographic materials manager provided no signing key for signing algorithm suite {algorithm.name}"
+        )
+    signer = Signer.from_key_bytes(algorithm=algorithm, key_bytes=materials.signing_key)
+    expected = signer.encoded_public_key()
+    if public_key not in (expected, expected.decode("ascii")):  # the context may hold str or bytes
+        raise ActionNotAllowedError(
+            f"The encryption context's {ENCODED_SIGNER_KEY} is not the public key of the signing key the "
+            "cryptographic materials manager provided"
+        )
+    return signer
+
+
 class _State(Enum):
     """Where a stream is in its message."""
 
@@ -253,14 +352,7 @@ class _EncryptionStream(io.IOBase):
         :raises NotSupportedError: when the source cannot tell its length
         """
         if self._stream_length is None:
-            try:
-                current = self.source_stream.tell()
-                self.source_stream.seek(0, io.SEEK_END)
-                end = self.source_stream.tell()
-                self.source_stream.seek(current, io.SEEK_SET)
-            except Exception as error:  # any stream failure means "length unknown"
-                raise NotSupportedError(error) from error
-            self._stream_length = end - current
+            self._stream_length = _length_to_end(self.source_stream)
         return self._stream_length
 
     def _prep_if_needed(self) -> None:
@@ -407,8 +499,10 @@ class StreamEncryptor(_EncryptionStream):
     _config_class = EncryptorConfig
     config: EncryptorConfig
     signer: Optional[Signer]
-    #: The body encryptor of a non-framed message (set once the body is being encrypted).
+    #: The body encryptor of a non-framed message (set when the message is prepared).
     encryptor: Encryptor
+    _non_framed_length: int
+    _non_framed_remaining: int
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
@@ -461,8 +555,7 @@ class StreamEncryptor(_EncryptionStream):
         self._check_materials(materials)
         self._encryption_materials = materials
         algorithm = materials.algorithm
-        if materials.signing_key is not None:
-            self.signer = Signer.from_key_bytes(algorithm=algorithm, key_bytes=materials.signing_key)
+        self.signer = _signer_for(materials)
         validate_frame_length(config.frame_length, algorithm)
         new_message_id = self._message_id_factory(algorithm.message_id_length())
         derived_key, self._commitment_key = derive_message_keys(
@@ -481,6 +574,8 @@ class StreamEncryptor(_EncryptionStream):
         )
         self._sealer = FrameSealer(derived_key, new_message_id)
         self._state = _State.BODY
+        if self.content_type is ContentType.NO_FRAMING:
+            self._open_non_framed()
 
     def _check_materials(self, materials: EncryptionMaterials) -> None:
         config = self.config
@@ -490,8 +585,9 @@ class StreamEncryptor(_EncryptionStream):
                 "Cryptographic materials manager provided algorithm suite differs from algorithm suite in request.\n"
                 f"Required: {config.algorithm}\nProvided: {materials.algorithm}"
             )
+        source_data_key_length_check(materials.data_encryption_key, materials.algorithm)
         edk_count = len(materials.encrypted_data_keys)
-        if config.max_encrypted_data_keys is not None and edk_count > config.max_encrypted_data_keys:
+        if config.max_encrypted_data_keys and edk_count > config.max_encrypted_data_keys:  # 0: no limit, as decrypt
             raise MaxEncryptedDataKeysExceeded(edk_count, config.max_encrypted_data_keys)
 
     def generate_header(self, message_id: bytes) -> MessageHeader:
@@ -533,7 +629,7 @@ class StreamEncryptor(_EncryptionStream):
         if self._state is not _State.BODY:
             return
         if self.content_type is ContentType.NO_FRAMING:
-            self._encrypt_non_framed()
+            self._encrypt_non_framed(b)
         else:
             self._encrypt_frames(b)
 
@@ -608,14 +704,17 @@ class StreamEncryptor(_EncryptionStream):
                 if final:
                     return
 
-    def _encrypt_non_framed(self) -> None:
+    def _open_non_framed(self) -> None:
+        """Write the IV and length that open a non-framed body, and start its encryptor.
+
+        A source that cannot tell its length is read whole first (its length goes in the header).
+        """
         algorithm = self._encryption_materials.algorithm
         length = self._plaintext_length()
-        plaintext: Optional[bytes] = None
+        self._unsized_plaintext: Optional[bytes | memoryview] = None
         if length is None:
-            plaintext = self.source_stream.read()
-            length = len(plaintext)
-        source = self._plaintext_source
+            self._unsized_plaintext = self._plaintext_source.read_up_to(MAX_NON_FRAMED_SIZE + 1)
+            length = len(self._unsized_plaintext)
         if length > MAX_NON_FRAMED_SIZE:
             raise SerializationError("Source too large for non-framed message")
         iv = frame_iv(1)
@@ -623,26 +722,46 @@ class StreamEncryptor(_EncryptionStream):
             algorithm=algorithm, iv=iv, plaintext_length=length, signer=self.signer
         )
         aad = assemble_content_aad(self._header.message_id, ContentAADString.NON_FRAMED_STRING_ID.value, 1, length)
-        encryptor = self.encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
-        remaining = length
-        while remaining > 0:
-            chunk = plaintext if plaintext is not None else source.read_up_to(min(_BATCH_BYTES, remaining))
-            plaintext = None
+        self.encryptor = Encryptor(algorithm, self._derived_data_key, aad, iv)
+        self._non_framed_length = self._non_framed_remaining = length
+
+    def _encrypt_non_framed(self, b: int) -> None:
+        """Encrypt a non-framed body until ``b`` bytes of output are pending or the body is done."""
+        while self._state is _State.BODY and len(self.output_buffer) < b:
+            remaining = self._non_framed_remaining
+            if remaining == 0:
+                self._close_non_framed()
+                return
+            chunk = self._unsized_plaintext
+            self._unsized_plaintext = None
+            if chunk is None:
+                chunk = self._plaintext_source.read_up_to(min(_BATCH_BYTES, remaining))
             if not chunk:
                 raise SerializationError(
-                    f"The source ended {remaining} bytes before the {length} bytes its length promised"
+                    f"The source ended {remaining} bytes before the {self._non_framed_length} bytes its length promised"
                 )
-            self._count_plaintext(len(chunk))
-            remaining -= len(chunk)
-            ciphertext = encryptor.update(chunk)
+            self._non_framed_remaining = remaining - len(chunk)
+            ciphertext = self.encryptor.update(chunk)
             if self.signer is not None:
                 self.signer.update(ciphertext)
             self.output_buffer += ciphertext
-        final_block = encryptor.finalize()
+
+    def _close_non_framed(self) -> None:
+        """Check that the source ended with the body, then write the tag and the footer.
+
+        :raises SerializationError: when the source holds more than the length in the header (a
+            ``source_length`` or a ``tell()`` that said too little): the rest could not be encrypted
+        """
+        if self._plaintext_source.has_more():
+            raise SerializationError(
+                f"The source holds more than the {self._non_framed_length} bytes its length promised; a "
+                "non-framed message holds exactly the length written in its header"
+            )
+        final_block = self.encryptor.finalize()
         if self.signer is not None:
             self.signer.update(final_block)
         self.output_buffer += final_block
-        self.output_buffer += serialize_non_framed_close(tag=encryptor.tag, signer=self.signer)
+        self.output_buffer += serialize_non_framed_close(tag=self.encryptor.tag, signer=self.signer)
         self._finish()
 
     def close(self) -> None:

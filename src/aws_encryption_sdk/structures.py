@@ -79,7 +79,7 @@ class RawDataKey:
     """
 
     key_provider: MasterKeyInfo = attrs.field(validator=instance_of(MasterKeyInfo))
-    data_key: bytes = attrs.field(repr=False, validator=instance_of(bytes))
+    data_key: bytes = attrs.field(repr=False, validator=instance_of(bytes, secret=True))
 
 
 @attrs.define(slots=False, unsafe_hash=True, order=True, on_setattr=attrs.setters.NO_OP)
@@ -92,7 +92,7 @@ class DataKey:
     """
 
     key_provider: MasterKeyInfo = attrs.field(validator=instance_of(MasterKeyInfo))
-    data_key: bytes = attrs.field(repr=False, validator=instance_of(bytes))
+    data_key: bytes = attrs.field(repr=False, validator=instance_of(bytes, secret=True))
     encrypted_data_key: bytes = attrs.field(validator=instance_of(bytes))
 
 

@@ -52,15 +52,19 @@ def _as_bytes(chunk: Any) -> bytes:
 
 
 def checked_chunk(chunk: Any, size: int) -> bytes:
-    """Return what a source's ``read(size)`` returned as ``bytes`` (``b""`` for an end of file).
+    """Return what a source's ``read(size)`` returned as ``bytes`` (``b""`` is the end of the source).
 
     The one check of a source's reads, shared by :class:`MessageSource` and the header reader.
 
-    :raises SerializationError: when it returned text, something that is not bytes-like, or more
-        than ``size`` bytes
+    :raises SerializationError: when it returned None (a non-blocking source with no data ready:
+        taking that as the end would silently cut the data short), text, something that is not
+        bytes-like, or more than ``size`` bytes
     """
     if chunk is None:
-        return b""
+        raise _broken_source(
+            "read() returned None, which a non-blocking source does when it has no data ready; "
+            "the SDK reads blocking sources only"
+        )
     data: bytes = chunk if type(chunk) is bytes else _as_bytes(chunk)
     if len(data) > size:
         raise _broken_source(f"read({size}) returned {len(data)} bytes")
@@ -87,7 +91,7 @@ class MessageSource:
         self.verifier: Optional[_Digest] = None
         #: Bytes consumed from the source so far.
         self.consumed = 0
-        self._ended = False  # a stream source said end of file: it is never asked again
+        self._ended = False  # a stream source said end of file (b""): it is never asked again
 
     def read(self, size: int = -1) -> bytes:
         """Read up to ``size`` bytes (fewer only at the end of the source), as a stream would."""
@@ -174,7 +178,7 @@ class MessageSource:
             parts += chunk
         return bytes(parts)
 
-    def _read_some(self, size: int) -> bytes:
+    def _read_some(self, size: int, *, none_is_end: bool = False) -> bytes:
         data = bytearray()
         while len(data) < size and not self._ended:
             wanted = size - len(data)
@@ -182,7 +186,7 @@ class MessageSource:
                 returned = self._stream.read(wanted)
             except (OSError, ValueError) as error:
                 raise SerializationError(f"Reading the message source failed: {error}") from error
-            chunk = checked_chunk(returned, wanted)
+            chunk = b"" if returned is None and none_is_end else checked_chunk(returned, wanted)
             if not chunk:
                 self._ended = True
                 break
@@ -190,10 +194,14 @@ class MessageSource:
         return bytes(data)
 
     def has_more(self) -> bool:
-        """Say whether the source holds any byte after what was read (consumes at most one byte)."""
+        """Say whether the source holds any byte after what was read (consumes at most one byte).
+
+        A None from the source here, after a complete message, counts as its end: whatever it might
+        send later is not part of the message.
+        """
         if self._view is not None:
             return self._position < len(self._view)
-        return bool(self._read_some(1))
+        return bool(self._read_some(1, none_is_end=True))
 
     def release(self) -> None:
         """Let go of the in-memory source and leave a ``BytesIO`` positioned after the message."""

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from aws_encryption_sdk.identifiers import Algorithm, AlgorithmSuite, CommitmentPolicy
-from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of
+from aws_encryption_sdk.internal._validators import instance_of, optional_instance_of, optional_non_negative
 from aws_encryption_sdk.internal.utils.streams import ROStream
 from aws_encryption_sdk.structures import DataKey, EncryptedDataKey
 
@@ -61,7 +61,9 @@ class EncryptionMaterialsRequest:
     )
     plaintext_rostream: ROStream | None = attrs.field(default=None, validator=optional_instance_of(ROStream))
     algorithm: AlgorithmSuite | None = attrs.field(default=None, validator=optional_instance_of(AlgorithmSuite))
-    plaintext_length: int | None = attrs.field(default=None, validator=optional_instance_of(int))
+    plaintext_length: int | None = attrs.field(
+        default=None, validator=[optional_instance_of(int), optional_non_negative]
+    )
 
 
 @attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)
@@ -80,7 +82,9 @@ class EncryptionMaterials:
     encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=instance_of(set))
     encryption_context: dict[Any, Any] = attrs.field(validator=instance_of(dict))
     # A private key: kept out of repr so that logging the materials never leaks it.
-    signing_key: bytes | None = attrs.field(default=None, repr=False, validator=optional_instance_of(bytes))
+    signing_key: bytes | None = attrs.field(
+        default=None, repr=False, validator=optional_instance_of(bytes, secret=True)
+    )
 
 
 @attrs.define(slots=False, unsafe_hash=False, order=True, on_setattr=attrs.setters.NO_OP)

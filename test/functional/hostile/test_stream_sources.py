@@ -255,7 +255,7 @@ def test_a_source_may_return_bytearray_or_memoryview() -> None:
 
 
 class _PausingReader:
-    """Says end of file (``b""`` or None) once, at ``pause_at`` bytes, then would go on serving."""
+    """Says end of file (``b""``), or has no data ready (None), once at ``pause_at`` bytes, then would go on."""
 
     def __init__(self, data: bytes, pause_at: int, pause: bytes | None) -> None:
         self.source = io.BytesIO(data)
@@ -273,13 +273,18 @@ class _PausingReader:
 
 
 @pytest.mark.parametrize("pause", [b"", None], ids=["empty", "None"])
-def test_an_end_of_file_anywhere_in_the_message_ends_it_even_if_the_source_would_go_on(pause: bytes | None) -> None:
+def test_an_end_of_file_or_a_none_anywhere_in_the_message_ends_it_even_if_the_source_would_go_on(
+    pause: bytes | None,
+) -> None:
     message = sample_message(0x0578, framed=True).ciphertext
     outcomes = set()
     for pause_at in range(len(message)):
         with pytest.raises(SerializationError) as raised:
             CLIENT.decrypt(source=_PausingReader(message, pause_at, pause), key_provider=KEY)
         outcomes.add(type(raised.value))
+        if pause is None:  # no data ready is not taken as the end: it is refused as such
+            assert "read() returned None, which a non-blocking source does" in str(raised.value)
 
     assert outcomes == {SerializationError}
+    # After a complete message, either one ends it: nothing after the message belongs to it.
     assert CLIENT.decrypt(source=_PausingReader(message, len(message), pause), key_provider=KEY)[0] == PLAINTEXT

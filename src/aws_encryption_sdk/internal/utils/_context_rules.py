@@ -7,7 +7,21 @@ from typing import Any
 
 from aws_encryption_sdk.exceptions import InvalidParameterError
 from aws_encryption_sdk.internal.defaults import RESERVED_ENCRYPTION_CONTEXT_PREFIX
-from aws_encryption_sdk.internal.str_ops import to_str
+
+#: The reserved prefix, for keys given as bytes.
+_RESERVED_PREFIX_BYTES = RESERVED_ENCRYPTION_CONTEXT_PREFIX.encode("ascii")
+
+
+def _reserved_name(key: Any) -> str | None:
+    """Return an encryption context key as text if it is reserved for the SDK, else None.
+
+    Bytes are compared as bytes: a key that is not UTF-8 is not reserved (serialization refuses it).
+    """
+    if isinstance(key, str):
+        return key if key.startswith(RESERVED_ENCRYPTION_CONTEXT_PREFIX) else None
+    if isinstance(key, bytes) and key.startswith(_RESERVED_PREFIX_BYTES):
+        return key.decode("utf-8", "backslashreplace")
+    return None
 
 
 def reject_reserved_keys(encryption_context: Mapping[Any, Any]) -> None:
@@ -20,8 +34,8 @@ def reject_reserved_keys(encryption_context: Mapping[Any, Any]) -> None:
     :raises InvalidParameterError: naming the first reserved key found
     """
     for key in encryption_context:
-        name = to_str(key)
-        if isinstance(name, str) and name.startswith(RESERVED_ENCRYPTION_CONTEXT_PREFIX):
+        name = _reserved_name(key)
+        if name is not None:
             raise InvalidParameterError(
                 f"The encryption context key {name!r} is reserved for the SDK "
                 f"(keys starting with {RESERVED_ENCRYPTION_CONTEXT_PREFIX!r}); pick another key"

@@ -155,12 +155,12 @@ def test_limit_is_checked_before_reading() -> None:
     assert reader.read_exact(4, "third") == b"aaaa"
 
 
-def test_source_returning_none_counts_as_end_of_input() -> None:
+def test_source_returning_none_is_refused_not_taken_as_its_end() -> None:
     class NoneSource:
         def read(self, size: int = -1, /) -> bytes | None:
             return None
 
-    with pytest.raises(SerializationError, match="1 missing"):
+    with pytest.raises(SerializationError, match=r"read\(\) returned None, which a non-blocking source does"):
         Reader(NoneSource()).read_exact(1, "a")
 
 
