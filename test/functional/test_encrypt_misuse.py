@@ -163,6 +163,14 @@ def test_a_none_from_a_non_blocking_source_is_refused_not_taken_as_the_end(frame
         CLIENT.encrypt(source=_NotReadyYet(PLAINTEXT), key_provider=KEY, frame_length=frame_length)
 
 
+@pytest.mark.parametrize("direction", ["encrypt", "decrypt"])
+def test_a_closed_bytesio_source_is_an_sdk_error(direction: str) -> None:
+    source = io.BytesIO(PLAINTEXT)
+    source.close()
+    with pytest.raises(SerializationError, match=r"the io\.BytesIO source is closed"):
+        getattr(CLIENT, direction)(source=source, key_provider=KEY)
+
+
 # Non-framed streaming ----------------------------------------------------------------------------------------
 
 

@@ -84,6 +84,8 @@ class MessageSource:
         self._position = 0
         self._bytes_io: Optional[io.BytesIO] = None
         if type(inner) is io.BytesIO:  # a subclass may read or tell differently: it is read as a stream
+            if inner.closed:
+                raise SerializationError("Reading the message source failed: the io.BytesIO source is closed")
             self._bytes_io = inner
             self._position = inner.tell()
             self._view = memoryview(inner.getvalue())  # shares the BytesIO's bytes: no copy

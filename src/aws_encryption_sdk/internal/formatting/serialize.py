@@ -88,11 +88,16 @@ def serialize_encrypted_data_key(encrypted_data_key: EncryptedDataKey) -> bytes:
 
     :param encrypted_data_key: the encrypted data key
     :returns: provider ID, provider info and ciphertext, each preceded by its length
-    :raises SerializationError: when a field is longer than 65535 bytes
+    :raises SerializationError: when a field is longer than 65535 bytes, or the provider ID is not
+        valid text (a lone surrogate)
     """
     provider = encrypted_data_key.key_provider
+    try:
+        provider_id = provider.provider_id.encode("utf-8")
+    except UnicodeError as err:
+        raise SerializationError(f"Cannot encode the provider ID {provider.provider_id!r} using utf-8") from err
     return (
-        _prefixed(provider.provider_id.encode("utf-8"), "Provider ID")
+        _prefixed(provider_id, "Provider ID")
         + _prefixed(bytes(provider.key_info), "Provider info")
         + _prefixed(bytes(encrypted_data_key.encrypted_data_key), "Encrypted data key")
     )

@@ -107,6 +107,11 @@ def test_encrypted_data_key_provider_id_length_is_its_utf8_byte_length() -> None
     assert serialized == b"\x00\x06" + "\u00e9\U0001f600".encode() + b"\x00\x00\x00\x00"
 
 
+def test_encrypted_data_key_provider_id_that_is_not_valid_text_is_a_serialization_error() -> None:
+    with pytest.raises(SerializationError, match=r"Cannot encode the provider ID 'a\\ud800' using utf-8"):
+        serialize_encrypted_data_key(edk("a\ud800"))
+
+
 @pytest.mark.parametrize(
     "key", [edk("p" * 65536), edk("p", key_info=b"i" * 65536), edk("p", ciphertext=b"c" * 65536)], ids=str
 )
