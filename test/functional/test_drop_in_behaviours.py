@@ -601,6 +601,27 @@ def test_truncated_messages_raise_serialization_errors(key: RawMasterKey) -> Non
         EncryptionSDKClient().decrypt(source=b"\x07" + signed[1:], key_provider=key)
 
 
+@pytest.mark.parametrize("frame_length", [0, 16, 4096])
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_message_cut_anywhere_says_unexpected_deserialization_error_as_the_original(
+    key: RawMasterKey, signed: bool, frame_length: int
+) -> None:
+    ciphertext, _ = EncryptionSDKClient().encrypt(
+        source=b"x" * 40,
+        key_provider=key,
+        frame_length=frame_length,
+        algorithm=None if signed else UNSIGNED_COMMITTING,
+    )
+    # As in the original, a signed message cut in its footer has "No signature found in message".
+    expected = "^(Unexpected deserialization error|No signature found in message$)" if signed else "^Unexpected deser"
+    for length in range(1, len(ciphertext)):
+        with pytest.raises(SerializationError, match=expected):
+            EncryptionSDKClient().decrypt(source=ciphertext[:length], key_provider=key)
+    if signed:
+        with pytest.raises(SerializationError, match=r"^No signature found in message$"):
+            EncryptionSDKClient().decrypt(source=ciphertext[:-1], key_provider=key)
+
+
 def test_frames_out_of_order(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(
         source=b"a" * 20, key_provider=key, frame_length=10, algorithm=UNSIGNED_COMMITTING

@@ -71,6 +71,14 @@ def checked_chunk(chunk: Any, size: int) -> bytes:
     return data
 
 
+def input_ended(field: str, size: int, got: int) -> SerializationError:
+    """The error for a source that ended ``size - got`` bytes into a ``size``-byte field (both readers use it)."""
+    return SerializationError(
+        f"Unexpected deserialization error: input ended while reading {field}: "
+        f"needed {size} bytes, got {got} ({size - got} missing)"
+    )
+
+
 class MessageSource:
     """Reads a message from its source, exactly and in order.
 
@@ -115,9 +123,7 @@ class MessageSource:
         """
         data = self._take(size)
         if len(data) != size:
-            raise SerializationError(
-                f"Unexpected end of message while reading {field}: needed {size} bytes, {size - len(data)} missing"
-            )
+            raise input_ended(field, size, len(data))
         return data
 
     def parse_stream(self) -> Any:

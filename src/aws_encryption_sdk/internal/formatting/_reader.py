@@ -13,7 +13,7 @@ import struct
 from typing import Optional, Protocol
 
 from aws_encryption_sdk.exceptions import CustomMaximumValueExceeded, SerializationError
-from aws_encryption_sdk.internal._message_source import checked_chunk
+from aws_encryption_sdk.internal._message_source import checked_chunk, input_ended
 
 #: Largest single read from the source; bigger fields are assembled chunk by chunk.
 CHUNK_SIZE = 1024 * 1024
@@ -111,10 +111,7 @@ class Reader:
         while len(buffer) < size:
             chunk = self._read_chunk(min(size - len(buffer), CHUNK_SIZE))
             if not chunk:
-                raise SerializationError(
-                    f"Unexpected deserialization error: input ended while reading {field_name}: "
-                    f"needed {size} bytes, got {len(buffer)} ({size - len(buffer)} missing)"
-                )
+                raise input_ended(field_name, size, len(buffer))
             buffer += chunk
         return bytes(buffer)
 
