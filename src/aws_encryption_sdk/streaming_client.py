@@ -90,7 +90,7 @@ from aws_encryption_sdk.internal.utils.commitment import (
     validate_commitment_policy_on_encrypt,
 )
 from aws_encryption_sdk.internal.utils.signature import SignaturePolicy, validate_signature_policy_on_decrypt
-from aws_encryption_sdk.internal.utils.streams import ROStream
+from aws_encryption_sdk.internal.utils.streams import ROStream, length_to_end
 from aws_encryption_sdk.key_providers.base import MasterKeyProvider
 from aws_encryption_sdk.materials_managers import (
     DecryptionMaterials,
@@ -205,64 +205,6 @@ def _sized_buffer(size: int) -> io.BytesIO:
     return buffer
 
 
-def _position(stream: Any) -> int:
-    """Return a stream's ``tell()``, refusing anything but a non-negative int."""
-    position = stream.tell()
-    if not isinstance(position, int) or position < 0:
-        raise ValueError(f"tell() returned {position!r}")
-    return position
-
-
-def _same_position(reported: Any, position: int) -> None:
-    """Refuse a position from ``seek`` that is not the one ``tell`` gave (a ``seek`` that reports none is trusted)."""
-    if isinstance(reported, int) and reported != position:
-        raise ValueError(f"seek() says position {reported} where tell() says {position}")
-
-
-def _length_to_end(stream: Any) -> int:
-    """Return how many bytes a stream holds after its position, found by seeking to its end and back.
-
-    :raises NotSupportedError: when the stream cannot tell: ``tell`` or ``seek`` fail, or ``tell``
-        gives a position that is not a non-negative int or that ``seek`` disagrees with (the stream
-        is left where it was)
-    :raises SerializationError: when the stream cannot be put back where it was: reading it now
-        would skip data
-    """
-    try:
-        start = _position(stream)
-        _same_position(stream.seek(0, io.SEEK_CUR), start)
-        stream.seek(0, io.SEEK_END)  # a seek that fails leaves the stream where it was
-    except Exception as error:  # any stream failure means "length unknown"
-        raise NotSupportedError(error) from error
-    try:
-        end = _position(stream)
-    except Exception as error:
-        _seek_back(stream, start)
-        raise NotSupportedError(error) from error
-    _seek_back(stream, start)
-    if end < start:
-        raise NotSupportedError(f"tell() said {end} at the end of the source, before its position {start}")
-    return end - start
-
-
-def _seek_back(stream: Any, position: int) -> None:
-    """Return a stream to ``position`` after measuring it, and check that it got there.
-
-    :raises SerializationError: when it did not, or cannot say where it is
-    """
-    try:
-        _same_position(stream.seek(position, io.SEEK_SET), position)
-        reached = _position(stream)
-    except Exception as error:
-        raise SerializationError(
-            f"The source could not return to position {position} after its length was measured: {error}"
-        ) from error
-    if reached != position:
-        raise SerializationError(
-            f"The source could not return to position {position} after its length was measured (it is at {reached})"
-        )
-
-
 def _signer_for(materials: EncryptionMaterials) -> Optional[Signer]:
     """Return the signer of a message of a signing suite (None for other suites).
 
@@ -352,7 +294,7 @@ class _EncryptionStream(io.IOBase):
         :raises NotSupportedError: when the source cannot tell its length
         """
         if self._stream_length is None:
-            self._stream_length = _length_to_end(self.source_stream)
+            self._stream_length = length_to_end(self.source_stream)
         return self._stream_length
 
     def _prep_if_needed(self) -> None:
