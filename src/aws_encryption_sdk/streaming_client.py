@@ -205,6 +205,9 @@ def _sized_buffer(size: int) -> io.BytesIO:
     return buffer
 
 
+_ENCODED_SIGNER_KEY_BYTES = ENCODED_SIGNER_KEY.encode("ascii")
+
+
 def _signer_for(materials: EncryptionMaterials) -> Optional[Signer]:
     """Return the signer of a message of a signing suite (None for other suites).
 
@@ -215,7 +218,8 @@ def _signer_for(materials: EncryptionMaterials) -> Optional[Signer]:
     :raises ActionNotAllowedError: when they disagree
     """
     algorithm = materials.algorithm
-    public_key = materials.encryption_context.get(ENCODED_SIGNER_KEY)
+    context = materials.encryption_context
+    public_key = context.get(ENCODED_SIGNER_KEY, context.get(_ENCODED_SIGNER_KEY_BYTES))  # a CMM may use bytes
     if not algorithm.is_signing():
         if materials.signing_key is not None or public_key is not None:
             raise ActionNotAllowedError(
@@ -292,9 +296,15 @@ class _EncryptionStream(io.IOBase):
         """Bytes left in the source: ``source_length`` if given, else found by seeking.
 
         :raises NotSupportedError: when the source cannot tell its length
+        :raises SerializationError: when measuring it moved the source and it could not be put back;
+            the stream is then unusable, since reading on would skip data
         """
         if self._stream_length is None:
-            self._stream_length = length_to_end(self.source_stream)
+            try:
+                self._stream_length = length_to_end(self.source_stream)
+            except SerializationError:
+                self._state = _State.FAILED
+                raise
         return self._stream_length
 
     def _prep_if_needed(self) -> None:

@@ -144,6 +144,33 @@ def test_a_source_that_cannot_return_after_measuring_its_length_is_refused_with_
         CLIENT.encrypt(source=_LyingBytesIO(PLAINTEXT, "seek lands late"), key_provider=KEY)
 
 
+class _SeekOnlyTwice(io.BytesIO):
+    """A source whose ``seek`` fails from the third call on: after seeking to its end it cannot come back."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.seeks = 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.seeks += 1
+        if self.seeks > 2:
+            raise OSError("seek is gone")
+        return super().seek(offset, whence)
+
+
+@pytest.mark.parametrize("measure", ["stream_length", "ciphertext_length"])
+def test_a_stream_whose_source_was_left_displaced_by_a_measurement_cannot_be_read_on(measure: str) -> None:
+    encryptor = CLIENT.stream(mode="e", source=_SeekOnlyTwice(PLAINTEXT), key_provider=KEY, source_length=None)
+    assert isinstance(encryptor, aws_encryption_sdk.StreamEncryptor)
+    with pytest.raises(SerializationError, match="could not return to position 0"):
+        if measure == "stream_length":
+            encryptor.stream_length  # noqa: B018 - the property does the measuring
+        else:
+            encryptor.ciphertext_length()
+    with pytest.raises(SerializationError, match="This stream failed earlier"):
+        encryptor.read()
+
+
 # A non-blocking source ---------------------------------------------------------------------------------------
 
 
@@ -161,6 +188,25 @@ class _NotReadyYet:
 def test_a_none_from_a_non_blocking_source_is_refused_not_taken_as_the_end(frame_length: int) -> None:
     with pytest.raises(SerializationError, match=r"read\(\) returned None, which a non-blocking source does"):
         CLIENT.encrypt(source=_NotReadyYet(PLAINTEXT), key_provider=KEY, frame_length=frame_length)
+
+
+@pytest.mark.parametrize("frame_length", [0, 4096])
+def test_a_bytesio_source_closed_while_encrypting_still_gives_the_whole_message(frame_length: int) -> None:
+    source = io.BytesIO(PLAINTEXT)
+    with CLIENT.stream(mode="e", source=source, key_provider=KEY, frame_length=frame_length) as encryptor:
+        first = encryptor.read(100)
+        source.close()  # the SDK already holds the bytes it encrypts
+        ciphertext = first + encryptor.read()
+    assert CLIENT.decrypt(source=ciphertext, key_provider=KEY)[0] == PLAINTEXT
+
+
+def test_a_bytesio_source_closed_while_decrypting_is_an_sdk_error() -> None:
+    source = io.BytesIO(CLIENT.encrypt(source=PLAINTEXT, key_provider=KEY, frame_length=64)[0])
+    with CLIENT.stream(mode="d", source=source, key_provider=KEY) as decryptor:
+        decryptor.read(10)
+        source.close()
+        with pytest.raises(SerializationError, match=r"the io\.BytesIO source is closed"):
+            decryptor.read()
 
 
 @pytest.mark.parametrize("direction", ["encrypt", "decrypt"])
@@ -260,6 +306,17 @@ def _with_public_key(materials: EncryptionMaterials) -> EncryptionMaterials:
     return attrs.evolve(materials, encryption_context={**materials.encryption_context, ENCODED_SIGNER_KEY: "AAAA"})
 
 
+def _with_public_key_in_bytes(materials: EncryptionMaterials) -> EncryptionMaterials:
+    context = {**materials.encryption_context, ENCODED_SIGNER_KEY.encode(): "AAAA"}
+    return attrs.evolve(materials, encryption_context=context)
+
+
+def _public_key_in_bytes(materials: EncryptionMaterials) -> EncryptionMaterials:
+    context = dict(materials.encryption_context)
+    context[ENCODED_SIGNER_KEY.encode()] = context.pop(ENCODED_SIGNER_KEY).encode()
+    return attrs.evolve(materials, encryption_context=context)
+
+
 def _with_signing_key(materials: EncryptionMaterials) -> EncryptionMaterials:
     signer = Signer(SIGNED, key=generate_ecc_signing_key(SIGNED))
     return attrs.evolve(materials, signing_key=signer.key_bytes())
@@ -272,9 +329,17 @@ def _with_signing_key(materials: EncryptionMaterials) -> EncryptionMaterials:
         (SIGNED, _other_signing_key, "is not the public key of the signing key"),
         (SIGNED, _without_public_key, "is not the public key of the signing key"),
         (UNSIGNED, _with_public_key, "which does not sign"),
+        (UNSIGNED, _with_public_key_in_bytes, "which does not sign"),
         (UNSIGNED, _with_signing_key, "which does not sign"),
     ],
-    ids=["no-signing-key", "other-signing-key", "no-public-key", "public-key-unsigned", "signing-key-unsigned"],
+    ids=[
+        "no-signing-key",
+        "other-signing-key",
+        "no-public-key",
+        "public-key-unsigned",
+        "bytes-public-key-unsigned",
+        "signing-key-unsigned",
+    ],
 )
 def test_signing_materials_that_disagree_with_the_suite_are_refused(
     algorithm: AlgorithmSuite, alter: Any, reason: str
@@ -283,8 +348,9 @@ def test_signing_materials_that_disagree_with_the_suite_are_refused(
         CLIENT.encrypt(source=PLAINTEXT, materials_manager=_AlteringCMM(alter), algorithm=algorithm)
 
 
-def test_signing_materials_passed_through_unchanged_still_encrypt() -> None:
-    ciphertext, _ = CLIENT.encrypt(source=PLAINTEXT, materials_manager=_AlteringCMM(lambda m: m), algorithm=SIGNED)
+@pytest.mark.parametrize("alter", [lambda m: m, _public_key_in_bytes], ids=["unchanged", "key-and-value-in-bytes"])
+def test_signing_materials_that_agree_with_the_suite_still_encrypt(alter: Any) -> None:
+    ciphertext, _ = CLIENT.encrypt(source=PLAINTEXT, materials_manager=_AlteringCMM(alter), algorithm=SIGNED)
     assert CLIENT.decrypt(source=ciphertext, key_provider=KEY)[0] == PLAINTEXT
 
 

@@ -51,6 +51,15 @@ def _as_bytes(chunk: Any) -> bytes:
         raise _broken_source(f"read() returned {type(chunk).__name__}, not bytes") from None
 
 
+def _refuse_closed(source: io.BytesIO) -> None:
+    """Refuse an in-memory source the caller has closed.
+
+    :raises SerializationError: when it is closed
+    """
+    if source.closed:
+        raise SerializationError("Reading the message source failed: the io.BytesIO source is closed")
+
+
 def checked_chunk(chunk: Any, size: int) -> bytes:
     """Return what a source's ``read(size)`` returned as ``bytes`` (``b""`` is the end of the source).
 
@@ -92,8 +101,7 @@ class MessageSource:
         self._position = 0
         self._bytes_io: Optional[io.BytesIO] = None
         if type(inner) is io.BytesIO:  # a subclass may read or tell differently: it is read as a stream
-            if inner.closed:
-                raise SerializationError("Reading the message source failed: the io.BytesIO source is closed")
+            _refuse_closed(inner)
             self._bytes_io = inner
             self._position = inner.tell()
             self._view = memoryview(inner.getvalue())  # shares the BytesIO's bytes: no copy
@@ -133,6 +141,7 @@ class MessageSource:
         is this object.
         """
         if self._bytes_io is not None and self._view is not None:
+            _refuse_closed(self._bytes_io)  # the caller may close it between two reads of a stream
             self._bytes_io.seek(self._position)
             return self._bytes_io
         return self
@@ -212,9 +221,9 @@ class MessageSource:
         return bool(self._read_some(1, none_is_end=True))
 
     def release(self) -> None:
-        """Let go of the in-memory source and leave a ``BytesIO`` positioned after the message."""
+        """Let go of the in-memory source and leave a ``BytesIO`` positioned after the message (if still open)."""
         if self._view is not None:
             self._view.release()
             self._view = None
-            if self._bytes_io is not None:
+            if self._bytes_io is not None and not self._bytes_io.closed:
                 self._bytes_io.seek(self._position)
