@@ -34,21 +34,33 @@ def _unwrap(stream: Any) -> Any:
     return stream
 
 
+def _source_fault(message: str) -> SerializationError:
+    """The error for a source whose ``read`` broke the file protocol.
+
+    Its ``ValueError`` cause marks it as the source's fault, like a failed read: the footer reader
+    reports such errors as they are, not as a missing signature.
+    """
+    error = SerializationError(message)
+    error.__cause__ = ValueError(message)
+    return error
+
+
 def _broken_source(reason: str) -> SerializationError:
     """The error for a source whose ``read`` broke the file protocol, reported like a failed read."""
-    error = SerializationError(f"Reading the message source failed: {reason}")
-    error.__cause__ = ValueError(reason)
-    return error
+    return _source_fault(f"Reading the message source failed: {reason}")
 
 
 def _as_bytes(chunk: Any) -> bytes:
     """Return what a source's ``read`` returned as ``bytes``, refusing what is not bytes-like."""
     if isinstance(chunk, str):
-        raise SerializationError("The source returned text instead of bytes; open it in binary mode")
+        raise _source_fault("The source returned text instead of bytes; open it in binary mode")
     try:
-        return bytes(memoryview(chunk))
+        view: Optional[memoryview] = memoryview(chunk)
     except TypeError:
-        raise _broken_source(f"read() returned {type(chunk).__name__}, not bytes") from None
+        view = None
+    if view is None:
+        raise _broken_source(f"read() returned {type(chunk).__name__}, not bytes")
+    return bytes(view)
 
 
 def _refuse_closed(source: io.BytesIO) -> None:

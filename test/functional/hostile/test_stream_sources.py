@@ -227,6 +227,45 @@ def test_a_source_returning_more_than_asked_is_refused_as_a_broken_source_everyw
     assert problems == []
 
 
+class _OddOnCall:
+    """Returns ``odd`` instead of bytes on one call."""
+
+    def __init__(self, data: bytes, on_call: int, odd: object) -> None:
+        self.source = io.BytesIO(data)
+        self.on_call = on_call
+        self.odd = odd
+        self.calls = 0
+
+    def read(self, size: int = -1) -> object:
+        self.calls += 1
+        return self.odd if self.calls == self.on_call else self.source.read(size)
+
+
+@pytest.mark.parametrize(
+    ("odd", "expected"),
+    [(7, r"Reading the message source failed: read\(\) returned int, not bytes$"), ("text", "binary mode$")],
+    ids=["int", "text"],
+)
+def test_a_source_returning_no_bytes_on_any_call_is_named_as_the_fault_even_in_the_footer(
+    odd: object, expected: str
+) -> None:
+    message = sample_message(0x0578, framed=True).ciphertext
+    clean = _OddOnCall(message, 0, odd)
+    CLIENT.decrypt(source=clean, key_provider=KEY)
+    problems = []
+    for call in range(1, clean.calls + 1):  # every read a decryption makes, the footer's last
+        try:
+            CLIENT.decrypt(source=_OddOnCall(message, call, odd), key_provider=KEY)
+        except SerializationError as raised:
+            if not re.search(expected, str(raised)):
+                problems.append(f"call {call}: {describe(raised)}")
+        else:
+            problems.append(f"call {call}: decrypted")
+
+    assert clean.calls > 10
+    assert problems == []
+
+
 @pytest.mark.parametrize("returned", [[1, 2, 3], 7, (1,)], ids=["list", "int", "tuple"])
 def test_a_source_whose_read_returns_no_bytes_like_object_is_refused_with_an_sdk_error(returned: object) -> None:
     class Odd:
