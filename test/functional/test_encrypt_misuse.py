@@ -160,7 +160,7 @@ class _SeekOnlyTwice(io.BytesIO):
 
 @pytest.mark.parametrize("measure", ["stream_length", "ciphertext_length"])
 def test_a_stream_whose_source_was_left_displaced_by_a_measurement_cannot_be_read_on(measure: str) -> None:
-    encryptor = CLIENT.stream(mode="e", source=_SeekOnlyTwice(PLAINTEXT), key_provider=KEY, source_length=None)
+    encryptor = CLIENT.stream(mode="e", source=_SeekOnlyTwice(PLAINTEXT), key_provider=KEY)
     assert isinstance(encryptor, aws_encryption_sdk.StreamEncryptor)
     with pytest.raises(SerializationError, match="could not return to position 0"):
         if measure == "stream_length":
