@@ -701,20 +701,43 @@ class StreamEncryptor(_EncryptionStream):
     def _close_non_framed(self) -> None:
         """Check that the source ended with the body, then write the tag and the footer.
 
-        :raises SerializationError: when the source holds more than the length in the header (a
-            ``source_length`` or a ``tell()`` that said too little): the rest could not be encrypted
+        :raises CustomMaximumValueExceeded: when, with a materials manager and a ``source_length``,
+            the source holds more than that length (as for framed messages)
+        :raises SerializationError: when the source holds more than the length in the header
+            otherwise (a ``source_length`` or a ``tell()`` that said too little): the rest could not
+            be encrypted
         """
-        if self._plaintext_source.has_more():
-            raise SerializationError(
-                f"The source holds more than the {self._non_framed_length} bytes its length promised; a "
+        if self._source_holds_more():
+            problem = (
+                f"the source holds more than the {self._non_framed_length} bytes its length promised; a "
                 "non-framed message holds exactly the length written in its header"
             )
+            if self.config.key_provider is None and self.config.source_length is not None:
+                raise CustomMaximumValueExceeded(
+                    f"Bytes encrypted has exceeded stated source length estimate: {problem}"
+                )
+            raise SerializationError(problem[0].upper() + problem[1:])
         final_block = self.encryptor.finalize()
         if self.signer is not None:
             self.signer.update(final_block)
         self.output_buffer += final_block
         self.output_buffer += serialize_non_framed_close(tag=self.encryptor.tag, signer=self.signer)
         self._finish()
+
+    def _source_holds_more(self) -> bool:
+        """Say whether the source holds bytes after a non-framed body, asking only where that cannot block.
+
+        An in-memory source, or one whose length was measured by seeking (or that was read to its
+        end), is asked. A stream of a stated ``source_length`` is measured if it can seek and
+        otherwise taken at its word: a socket or pipe may stay open after the data.
+        """
+        source = self._plaintext_source
+        if source.remaining() is not None or self.config.source_length is None:
+            return source.has_more()
+        try:
+            return length_to_end(self.source_stream) > 0
+        except NotSupportedError:
+            return False
 
     def close(self) -> None:
         """Close the stream (the source is left open)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from typing import Any
 
 import attrs
@@ -19,6 +20,7 @@ from aws_encryption_sdk.caches.local import LocalCryptoMaterialsCache
 from aws_encryption_sdk.exceptions import (
     ActionNotAllowedError,
     AWSEncryptionSDKClientError,
+    CustomMaximumValueExceeded,
     InvalidDataKeyError,
     InvalidParameterError,
     SerializationError,
@@ -27,7 +29,11 @@ from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy
 from aws_encryption_sdk.internal.crypto.authentication import Signer
 from aws_encryption_sdk.internal.crypto.elliptic_curve import generate_ecc_signing_key
 from aws_encryption_sdk.internal.defaults import ENCODED_SIGNER_KEY
-from aws_encryption_sdk.materials_managers import EncryptionMaterials, EncryptionMaterialsRequest
+from aws_encryption_sdk.materials_managers import (
+    DecryptionMaterials,
+    EncryptionMaterials,
+    EncryptionMaterialsRequest,
+)
 from aws_encryption_sdk.materials_managers.base import CryptoMaterialsManager
 from aws_encryption_sdk.materials_managers.caching import CachingCryptoMaterialsManager
 from aws_encryption_sdk.materials_managers.default import DefaultCryptoMaterialsManager
@@ -63,16 +69,40 @@ def test_a_source_length_below_the_data_never_cuts_the_message_short(frame_lengt
         assert outcome == ("round trip" if frame_length else "SerializationError")
 
 
-def test_a_non_framed_message_refuses_a_source_holding_more_than_its_stated_length() -> None:
-    with pytest.raises(SerializationError, match="holds more than the 10 bytes its length promised"):
-        CLIENT.encrypt(source=PLAINTEXT, key_provider=KEY, frame_length=0, source_length=10)
-    with pytest.raises(SerializationError, match="holds more than the 10 bytes"):
+class _SeekableStream(io.BytesIO):
+    """A seekable source read as a stream (a subclass is not read in memory)."""
+
+
+@pytest.mark.parametrize("make_source", [bytes, _SeekableStream], ids=["in-memory", "seekable-stream"])
+def test_a_non_framed_message_refuses_a_source_holding_more_than_its_stated_length(make_source: Any) -> None:
+    with pytest.raises(SerializationError, match=r"^The source holds more than the 10 bytes its length promised"):
+        CLIENT.encrypt(source=make_source(PLAINTEXT), key_provider=KEY, frame_length=0, source_length=10)
+    # With a materials manager, as for framed messages: the stated length was exceeded.
+    with pytest.raises(CustomMaximumValueExceeded, match="exceeded stated source length estimate: the source holds"):
         CLIENT.encrypt(
-            source=PLAINTEXT,
+            source=make_source(PLAINTEXT),
             materials_manager=DefaultCryptoMaterialsManager(master_key_provider=KEY),
             frame_length=0,
             source_length=10,
         )
+
+
+def test_a_non_framed_message_of_a_stated_length_does_not_wait_for_a_source_that_stays_open() -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, PLAINTEXT[:100])  # the writer stays open: reading past 100 bytes would block
+    outcome: list[bytes] = []
+    with os.fdopen(read_end, "rb", buffering=0) as source:
+        worker = threading.Thread(
+            target=lambda: outcome.append(
+                CLIENT.encrypt(source=source, key_provider=KEY, frame_length=0, source_length=100)[0]
+            ),
+            daemon=True,
+        )
+        worker.start()
+        worker.join(10)
+        os.close(write_end)
+    assert outcome, "encrypt waited for more data than its stated length"
+    assert CLIENT.decrypt(source=outcome[0], key_provider=KEY)[0] == PLAINTEXT[:100]
 
 
 def test_a_non_framed_message_refuses_a_source_ending_before_its_stated_length() -> None:
@@ -200,13 +230,17 @@ def test_a_bytesio_source_closed_while_encrypting_still_gives_the_whole_message(
     assert CLIENT.decrypt(source=ciphertext, key_provider=KEY)[0] == PLAINTEXT
 
 
-def test_a_bytesio_source_closed_while_decrypting_is_an_sdk_error() -> None:
-    source = io.BytesIO(CLIENT.encrypt(source=PLAINTEXT, key_provider=KEY, frame_length=64)[0])
+@pytest.mark.parametrize("frame_length", [0, 64, 1 << 20])
+@pytest.mark.parametrize("algorithm", [SIGNED, UNSIGNED], ids=["signed", "unsigned"])
+def test_a_bytesio_source_closed_while_decrypting_still_gives_the_whole_plaintext(
+    algorithm: AlgorithmSuite, frame_length: int
+) -> None:
+    message = CLIENT.encrypt(source=PLAINTEXT, key_provider=KEY, frame_length=frame_length, algorithm=algorithm)[0]
+    source = io.BytesIO(message)
     with CLIENT.stream(mode="d", source=source, key_provider=KEY) as decryptor:
-        decryptor.read(10)
-        source.close()
-        with pytest.raises(SerializationError, match=r"the io\.BytesIO source is closed"):
-            decryptor.read()
+        first = decryptor.read(10)
+        source.close()  # the SDK already holds the bytes it decrypts
+        assert first + decryptor.read() == PLAINTEXT
 
 
 @pytest.mark.parametrize("direction", ["encrypt", "decrypt"])
@@ -374,6 +408,18 @@ def test_a_data_key_of_the_wrong_type_is_not_shown_in_the_error() -> None:
             signing_key=bytearray(b"PRIVATEKEY"),  # type: ignore[arg-type]
         )
     assert "PRIVATEKEY" not in str(raised.value)
+    for make in (
+        lambda: EncryptionMaterials(
+            algorithm=SIGNED,
+            data_encryption_key=b"RAWKEYBYTES",  # type: ignore[arg-type]
+            encrypted_data_keys=set(),
+            encryption_context={},
+        ),
+        lambda: DecryptionMaterials(data_key=b"RAWKEYBYTES"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(TypeError) as raised:
+            make()
+        assert "RAWKEYBYTES" not in str(raised.value)
 
 
 def test_a_context_key_in_bytes_that_is_not_utf8_is_a_serialization_error() -> None:

@@ -63,15 +63,6 @@ def _as_bytes(chunk: Any) -> bytes:
     return bytes(view)
 
 
-def _refuse_closed(source: io.BytesIO) -> None:
-    """Refuse an in-memory source the caller has closed.
-
-    :raises SerializationError: when it is closed
-    """
-    if source.closed:
-        raise SerializationError("Reading the message source failed: the io.BytesIO source is closed")
-
-
 def checked_chunk(chunk: Any, size: int) -> bytes:
     """Return what a source's ``read(size)`` returned as ``bytes`` (``b""`` is the end of the source).
 
@@ -112,8 +103,10 @@ class MessageSource:
         self._view: Optional[memoryview] = None
         self._position = 0
         self._bytes_io: Optional[io.BytesIO] = None
+        self._parsing_bytes_io = False  # parse_stream handed out the BytesIO itself
         if type(inner) is io.BytesIO:  # a subclass may read or tell differently: it is read as a stream
-            _refuse_closed(inner)
+            if inner.closed:  # its bytes are gone
+                raise SerializationError("Reading the message source failed: the io.BytesIO source is closed")
             self._bytes_io = inner
             self._position = inner.tell()
             self._view = memoryview(inner.getvalue())  # shares the BytesIO's bytes: no copy
@@ -152,15 +145,17 @@ class MessageSource:
         For an in-memory source it is the ``BytesIO`` itself (C-speed small reads); otherwise it
         is this object.
         """
-        if self._bytes_io is not None and self._view is not None:
-            _refuse_closed(self._bytes_io)  # the caller may close it between two reads of a stream
+        if self._bytes_io is not None and self._view is not None and not self._bytes_io.closed:
             self._bytes_io.seek(self._position)
+            self._parsing_bytes_io = True
             return self._bytes_io
-        return self
+        return self  # also for a BytesIO the caller closed mid-message: this object still holds its bytes
 
     def resync(self) -> None:
         """Take over the position reached by reading from :meth:`parse_stream`."""
-        if self._bytes_io is not None and self._view is not None:
+        if self._parsing_bytes_io:
+            self._parsing_bytes_io = False
+            assert self._bytes_io is not None
             position = self._bytes_io.tell()
             self.consumed += position - self._position
             self._position = position

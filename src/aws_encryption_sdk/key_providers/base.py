@@ -256,13 +256,15 @@ class MasterKeyProvider(metaclass=abc.ABCMeta):
         :raises InvalidKeyIdError: when this provider does not recognise the key info
         """
         key_info = _key_id_bytes(key_info)
-        if key_info in self._encrypt_key_index:
-            return self._encrypt_key_index[key_info]
-        if key_info in self._decrypt_key_index:
-            return self._decrypt_key_index[key_info]
+        # One lookup each (never "in" then "[]"): another thread may clear the decrypt index in between.
+        master_key = self._encrypt_key_index.get(key_info)
+        if master_key is None:
+            master_key = self._decrypt_key_index.get(key_info)
+        if master_key is not None:
+            return master_key
         master_key = self._new_master_key(key_info)
         if len(self._decrypt_key_index) >= _DECRYPT_KEY_INDEX_LIMIT:
-            self._decrypt_key_index.clear()  # one call: safe when threads share the provider
+            self._decrypt_key_index.clear()  # a single call, so threads sharing the provider see all or nothing
         self._decrypt_key_index[key_info] = master_key
         return master_key
 

@@ -78,7 +78,7 @@ class EncryptionMaterials:
     """
 
     algorithm: AlgorithmSuite = attrs.field(validator=instance_of(AlgorithmSuite))
-    data_encryption_key: DataKey = attrs.field(validator=instance_of(DataKey))
+    data_encryption_key: DataKey = attrs.field(validator=instance_of(DataKey, secret=True))
     encrypted_data_keys: set[EncryptedDataKey] = attrs.field(validator=instance_of(set))
     encryption_context: dict[Any, Any] = attrs.field(validator=instance_of(dict))
     # A private key: kept out of repr so that logging the materials never leaks it.
@@ -117,5 +117,5 @@ class DecryptionMaterials:
     :param verification_key: DER-encoded (SubjectPublicKeyInfo) signature verification key, for signing suites
     """
 
-    data_key: DataKey = attrs.field(validator=instance_of(DataKey))
+    data_key: DataKey = attrs.field(validator=instance_of(DataKey, secret=True))
     verification_key: bytes | None = attrs.field(default=None, validator=optional_instance_of(bytes))

@@ -8,6 +8,8 @@ provider mechanics: construction, members, primary selection and the decrypt loo
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -296,6 +298,55 @@ def test_decrypt_only_keys_are_bounded_whatever_key_info_messages_carry() -> Non
     assert provider.master_key_for_decrypt(b"forged-0") is rebuilt
     assert provider.master_key_for_decrypt(b"member") is member
     assert provider.decrypt_data_key(_edk(b"forged-1"), SUITE, CONTEXT).data_key == b"\x01" * 32
+
+
+def _read_while_the_index_is_cleared(pause_on_line: int) -> tuple[object, bool]:
+    """Look up a decrypt-only key, pausing on the n-th line of ``master_key_for_decrypt`` while this thread
+    fills the index to its limit (which clears it); return what the lookup gave and whether it paused."""
+    provider = ToyProvider()
+    provider.master_key_for_decrypt(b"hot")
+    paused, resume, lines = threading.Event(), threading.Event(), [0]
+    result: list[object] = []
+
+    def on_line(frame: Any, event: str, arg: Any) -> Any:
+        if event == "line":
+            lines[0] += 1
+            if lines[0] == pause_on_line:
+                paused.set()
+                resume.wait(5)
+        return on_line
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        return on_line if frame.f_code is MasterKeyProvider.master_key_for_decrypt.__code__ else None
+
+    def reader() -> None:
+        sys.settrace(tracer)
+        try:
+            result.append(provider.master_key_for_decrypt(b"hot"))
+        except Exception as error:
+            result.append(error)
+        finally:
+            sys.settrace(None)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    while not paused.is_set() and thread.is_alive():
+        thread.join(0.01)
+    for number in range(_DECRYPT_KEY_INDEX_LIMIT):  # fills the index: reaching the limit clears it
+        provider.master_key_for_decrypt(f"other-{number}")
+    resume.set()
+    thread.join(5)
+    return result[0], paused.is_set()
+
+
+def test_a_decrypt_only_key_is_returned_whatever_line_another_threads_clearing_lands_on() -> None:
+    """A check-then-index read (``in`` then ``[]``) fails when the clearing lands between the two."""
+    line, paused = 0, True
+    while paused:
+        line += 1
+        found, paused = _read_while_the_index_is_cleared(line)
+        assert isinstance(found, MasterKey) and found.key_id == b"hot", f"paused on line {line}: {found!r}"
+    assert line > 2
 
 
 def test_master_keys_for_encryption_takes_primary_from_first_member_and_concatenates_keys() -> None:
