@@ -181,11 +181,19 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
             self._regional_clients[region_name] = client
 
     def _evict_client(self, region_name: str, client: KMSClient) -> None:
-        """Forget ``client`` as the region's client (after a botocore error), if it still is."""
+        """Forget ``client`` after a botocore error: as the region's client, if it still is, and the master keys
+        built for decryption with it.
+
+        The next use of the region then builds a new client and master key; and regions named only
+        by forged key ARNs, whose calls fail, do not leave their clients behind.
+        """
         with self._client_lock:
             if self._regional_clients.get(region_name) is client:
                 del self._regional_clients[region_name]
                 _LOGGER.debug("Dropped the KMS client of region %s after a botocore error", region_name)
+            for key_id, master_key in list(self._decrypt_key_index.items()):
+                if isinstance(master_key, KMSMasterKey) and master_key.config.client is client:
+                    self._decrypt_key_index.pop(key_id, None)
 
     def _client(self, key_id: str | bytes) -> KMSClient:
         """Return the KMS client for the region of a key id, creating it if needed.

@@ -171,6 +171,38 @@ def test_botocore_error_evicts_the_region_client_and_ends_the_decryption(
     assert provider._client(KEY_ARN) is not first
 
 
+def test_botocore_error_also_forgets_the_master_key_built_with_that_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+    failed = provider.master_key_for_decrypt(KEY_ARN)
+
+    with pytest.raises(NoCredentialsError):
+        provider.decrypt_data_key(_edk(KEY_ARN), ALGORITHM, {})
+
+    rebuilt = provider.master_key_for_decrypt(KEY_ARN)
+    assert rebuilt is not failed and client_of(rebuilt) is not client_of(failed)
+    assert client_of(rebuilt) is provider._regional_clients["us-east-1"]
+
+
+def test_regions_named_by_forged_key_arns_leave_no_clients_or_master_keys_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+
+    for number in range(20):  # each call fails with a botocore error, as a made-up region's would
+        forged = f"arn:aws:kms:forged-{number}:111122223333:key/k"
+        with pytest.raises(KMSCallError):
+            provider.decrypt_data_key(_edk(forged), ALGORITHM, {})
+
+    assert provider._regional_clients == {}
+    assert provider._decrypt_key_index == {}
+
+
 def test_botocore_error_on_encrypt_evicts_the_region_client(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
