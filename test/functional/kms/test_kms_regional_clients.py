@@ -154,12 +154,16 @@ def test_client_injected_into_regional_clients_is_used(moto: MotoKms) -> None:
     assert client_of(provider.master_key_for_decrypt(arn)) is injected
 
 
-def test_botocore_error_evicts_the_region_client_and_ends_the_decryption(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No AWS credentials anywhere, so every KMS call fails in botocore with ``NoCredentialsError``."""
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_botocore_error_evicts_the_region_client_and_ends_the_decryption() -> None:
     provider = DiscoveryAwsKmsMasterKeyProvider()
     first = provider._client(KEY_ARN)
 
@@ -171,10 +175,8 @@ def test_botocore_error_evicts_the_region_client_and_ends_the_decryption(
     assert provider._client(KEY_ARN) is not first
 
 
-def test_botocore_error_also_forgets_the_master_key_built_with_that_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+@pytest.mark.usefixtures("no_credentials")
+def test_botocore_error_also_forgets_the_master_key_built_with_that_client() -> None:
     provider = DiscoveryAwsKmsMasterKeyProvider()
     failed = provider.master_key_for_decrypt(KEY_ARN)
 
@@ -186,12 +188,8 @@ def test_botocore_error_also_forgets_the_master_key_built_with_that_client(monke
     assert client_of(rebuilt) is provider._regional_clients["us-east-1"]
 
 
-def test_regions_named_by_forged_key_arns_leave_no_clients_or_master_keys_behind(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+@pytest.mark.usefixtures("no_credentials")
+def test_regions_named_by_forged_key_arns_leave_no_clients_or_master_keys_behind() -> None:
     provider = DiscoveryAwsKmsMasterKeyProvider()
 
     for number in range(20):  # each call fails with a botocore error, as a made-up region's would
@@ -203,10 +201,8 @@ def test_regions_named_by_forged_key_arns_leave_no_clients_or_master_keys_behind
     assert provider._decrypt_key_index == {}
 
 
-def test_botocore_error_on_encrypt_evicts_the_region_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+@pytest.mark.usefixtures("no_credentials")
+def test_botocore_error_on_encrypt_evicts_the_region_client() -> None:
     provider = StrictAwsKmsMasterKeyProvider(key_ids=[KEY_ARN, WEST_KEY_ARN])
 
     with pytest.raises(
@@ -217,10 +213,8 @@ def test_botocore_error_on_encrypt_evicts_the_region_client(monkeypatch: pytest.
     assert set(provider._regional_clients) == {"us-west-2"}
 
 
-def test_eviction_leaves_a_replacement_client_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+@pytest.mark.usefixtures("no_credentials")
+def test_eviction_leaves_a_replacement_client_alone() -> None:
     provider = StrictAwsKmsMasterKeyProvider(key_ids=[KEY_ARN])
     replacement = boto3.client("kms", region_name="us-east-1")
     provider._regional_clients["us-east-1"] = replacement
