@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from enum import Enum
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -129,15 +129,15 @@ class AuthenticationSuite(Enum):
         self.signature_length = signature_length
 
 
-_SUITES_BY_ID: dict[int, AlgorithmSuite] = {}
-
-
 class AlgorithmSuite(Enum):
     """The eleven algorithm suites of the AWS Encryption SDK message format.
 
     Values are ``(algorithm_id, EncryptionSuite, message_format_version[, KDFSuite[,
     AuthenticationSuite]])``.
     """
+
+    #: Suites by numeric id, filled as the suites are created (as in the original).
+    __rlookup__: ClassVar[dict[int, AlgorithmSuite]] = {}
 
     AES_128_GCM_IV12_TAG16 = (0x0014, EncryptionSuite.AES_128_GCM_IV12_TAG16, 1)
     AES_192_GCM_IV12_TAG16 = (0x0046, EncryptionSuite.AES_192_GCM_IV12_TAG16, 1)
@@ -221,7 +221,7 @@ class AlgorithmSuite(Enum):
         self.signing_hash_type = authentication.hash_algorithm
         self.signature_len = authentication.signature_length
         self.header_auth_iv = b"\x00" * encryption.iv_length
-        _SUITES_BY_ID[algorithm_id] = self
+        self.__rlookup__[algorithm_id] = self
 
     @classmethod
     def get_by_id(cls, algorithm_id: int) -> AlgorithmSuite:
@@ -229,7 +229,7 @@ class AlgorithmSuite(Enum):
 
         :raises KeyError: when no suite has this id
         """
-        return _SUITES_BY_ID[algorithm_id]
+        return cls.__rlookup__[algorithm_id]
 
     @property
     def kdf_input_len(self) -> int:

@@ -68,6 +68,13 @@ def key() -> RawMasterKey:
 # 15.1 Defaults -------------------------------------------------------------------------------
 
 
+def test_suites_are_found_by_id_through_the_class_rlookup_table() -> None:
+    assert AlgorithmSuite.__rlookup__ == {suite.algorithm_id: suite for suite in AlgorithmSuite}
+    assert AlgorithmSuite.get_by_id(0x0578) is AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
+    with pytest.raises(KeyError):
+        AlgorithmSuite.get_by_id(0x0999)
+
+
 def test_client_defaults_to_require_require_and_no_key_limit() -> None:
     client = EncryptionSDKClient()
     assert client.config.commitment_policy is REQUIRE_REQUIRE

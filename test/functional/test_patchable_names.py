@@ -188,8 +188,7 @@ IMPORTED_NAMES: dict[str, list[str]] = {
 }
 
 #: Names not provided, by module. The streaming client no longer calls these helpers: a patch of them
-#: would silently change nothing, so an AttributeError is the honest answer. ``boto3``/``botocore`` are
-#: imported only when a KMS client is first needed (``import aws_encryption_sdk`` must not import boto3).
+#: would silently change nothing, so an AttributeError is the honest answer.
 #: ``aws_encryption_sdk`` was the package itself, a side effect of the original's absolute imports.
 NOT_PROVIDED: dict[str, set[str]] = {
     "aws_encryption_sdk.streaming_client": {
@@ -203,7 +202,6 @@ NOT_PROVIDED: dict[str, set[str]] = {
         "non_framed_body_iv",
         "serialize_frame",
     },
-    "aws_encryption_sdk.key_providers.kms": {"boto3", "botocore"},
     "aws_encryption_sdk.internal.defaults": {"aws_encryption_sdk"},
     "aws_encryption_sdk.internal.str_ops": {"aws_encryption_sdk"},
     "aws_encryption_sdk.internal.utils": {"aws_encryption_sdk"},

@@ -89,9 +89,7 @@ class KMSMasterKeyConfig(MasterKeyConfig):
     provider_id: ClassVar[str] = _PROVIDER_ID
 
     client: KMSClient = attrs.field(validator=_validate_client)
-    grant_tokens: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_grant_tokens_tuple, validator=instance_of(tuple)
-    )
+    grant_tokens: tuple[str, ...] = attrs.field(default=(), converter=_grant_tokens_tuple, validator=instance_of(tuple))
 
     @client.default
     def client_default(self) -> KMSClient:
@@ -121,9 +119,7 @@ class MRKAwareKMSMasterKeyConfig(MasterKeyConfig):
     provider_id: ClassVar[str] = _PROVIDER_ID
 
     client: KMSClient = attrs.field(validator=_validate_client)
-    grant_tokens: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_grant_tokens_tuple, validator=instance_of(tuple)
-    )
+    grant_tokens: tuple[str, ...] = attrs.field(default=(), converter=_grant_tokens_tuple, validator=instance_of(tuple))
 
 
 class KMSMasterKey(MasterKey):

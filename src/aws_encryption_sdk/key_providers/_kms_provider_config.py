@@ -36,7 +36,7 @@ class DiscoveryFilter:
     :param partition: the allowed AWS partition (for example ``"aws"``)
     """
 
-    account_ids: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
+    account_ids: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=instance_of(tuple))
     partition: str | None = attrs.field(default=None, validator=optional_instance_of(str))
 
 
@@ -62,9 +62,9 @@ class KMSMasterKeyProviderConfig(MasterKeyProviderConfig):
     """
 
     botocore_session: Any = attrs.field(factory=_new_botocore_session, validator=_validate_botocore_session)
-    key_ids: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
-    region_names: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
-    grant_tokens: tuple[str, ...] = attrs.field(factory=tuple, converter=_to_tuple, validator=instance_of(tuple))
+    key_ids: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=instance_of(tuple))
+    region_names: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=instance_of(tuple))
+    grant_tokens: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=instance_of(tuple))
     discovery_filter: DiscoveryFilter | None = attrs.field(
         default=None, validator=optional_instance_of(DiscoveryFilter)
     )

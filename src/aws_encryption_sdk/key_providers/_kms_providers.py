@@ -12,7 +12,7 @@ import functools
 import itertools
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attr
@@ -195,6 +195,28 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
                 if isinstance(master_key, KMSMasterKey) and master_key.config.client is client:
                     self._decrypt_key_index.pop(key_id, None)
 
+    def _wrap_client(self, region_name: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call ``method`` of a region's KMS client; after a botocore error, drop that client and re-raise.
+
+        The master keys this provider builds already report their botocore errors; this is for
+        subclasses that call a regional client themselves, as with the original.
+
+        :param region_name: the region of the client
+        :param method: a bound method of the client (for example ``client.decrypt``)
+        :returns: what ``method`` returns
+        """
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return method(*args, **kwargs)
+        except BotoCoreError:
+            client = getattr(method, "__self__", None)
+            if client is None:
+                client = self._regional_clients.get(region_name)
+            if client is not None:
+                self._evict_client(region_name, client)
+            raise
+
     def _client(self, key_id: str | bytes) -> KMSClient:
         """Return the KMS client for the region of a key id, creating it if needed.
 
@@ -281,7 +303,10 @@ class StrictAwsKmsMasterKeyProvider(BaseKMSMasterKeyProvider):
     can encrypt but never decrypt).
     """
 
-    vend_masterkey_on_decrypt = False
+    def __init__(self, **kwargs: Any) -> None:
+        """Apply the configuration; the instance never vends master keys on decrypt, whatever a subclass says."""
+        super().__init__(**kwargs)
+        self.vend_masterkey_on_decrypt = False
 
     def validate_config(self) -> None:
         """Require key ids and refuse discovery settings.

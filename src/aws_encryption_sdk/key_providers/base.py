@@ -408,6 +408,18 @@ class MasterKey(MasterKeyProvider):
         result: bool = data_key.key_provider == self.key_provider
         return result
 
+    def _key_check(self, data_key: DataKey | RawDataKey | EncryptedDataKey) -> None:
+        """Refuse a data key that this master key does not own.
+
+        :param data_key: the data key
+        :raises IncorrectMasterKeyError: when its provider id or key info differs from this master key's
+        """
+        if not self.owns_data_key(data_key):
+            raise IncorrectMasterKeyError(
+                f"Provided data key provider {data_key.key_provider} does not match "
+                f"Master Key provider {self.key_provider}"
+            )
+
     def master_keys_for_encryption(
         self,
         encryption_context: dict[str, str],
@@ -523,11 +535,7 @@ class MasterKey(MasterKeyProvider):
         :raises IncorrectMasterKeyError: when this master key does not own the data key
         :raises InvalidDataKeyError: when the decrypted key has the wrong length for the suite
         """
-        if not self.owns_data_key(encrypted_data_key):
-            raise IncorrectMasterKeyError(
-                f"Provided data key provider {encrypted_data_key.key_provider} does not match "
-                f"Master Key provider {self.key_provider}"
-            )
+        self._key_check(encrypted_data_key)
         _LOGGER.info(
             "Master key %s decrypting a data key with encryption context %s", self.key_provider, encryption_context
         )

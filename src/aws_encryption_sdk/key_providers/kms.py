@@ -15,6 +15,9 @@ yourself (timeouts, proxies, ``endpoint_url``), or override
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from aws_encryption_sdk.exceptions import (
     ConfigMismatchError,
     DecryptKeyError,
@@ -110,3 +113,23 @@ for _public in (
 ):
     _public.__module__ = __name__
 del _public
+
+if TYPE_CHECKING:  # what the lazy attributes below give, for type checkers
+    import boto3 as boto3  # noqa: PLC0414 (the alias marks a re-export)
+    import botocore as botocore  # noqa: PLC0414
+else:
+
+    def __getattr__(name: str) -> Any:
+        """Give ``boto3`` and ``botocore`` as module attributes, imported on first access.
+
+        The original imported both here, and tests patch through them (for example
+        ``aws_encryption_sdk.key_providers.kms.boto3.session.Session``); the providers look those
+        names up when they build a client, so such patches take effect.
+        """
+        if name == "boto3":
+            return importlib.import_module("boto3")
+        if name == "botocore":
+            for submodule in ("client", "config", "exceptions", "session"):
+                importlib.import_module(f"botocore.{submodule}")
+            return importlib.import_module("botocore")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ def _import_lines(statement: str) -> list[str]:
         "import aws_encryption_sdk",
         "import aws_encryption_sdk.key_providers.kms",
         "from aws_encryption_sdk.key_providers.kms import StrictAwsKmsMasterKeyProvider, DiscoveryFilter",
+        "from aws_encryption_sdk.key_providers.kms import *",
     ],
 )
 def test_import_does_not_load_boto3_or_botocore(statement: str) -> None:

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
-from _moto_kms import client_of
+from _moto_kms import ALGORITHM, client_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aws_encryption_sdk.exceptions import ConfigMismatchError, MalformedArnError, UnknownRegionError
+from aws_encryption_sdk.exceptions import ConfigMismatchError, DecryptKeyError, MalformedArnError, UnknownRegionError
 from aws_encryption_sdk.key_providers.kms import (
     _PROVIDER_ID,
     BaseKMSMasterKeyProvider,
     DiscoveryAwsKmsMasterKeyProvider,
     DiscoveryFilter,
+    KMSMasterKeyConfig,
     KMSMasterKeyProviderConfig,
     MRKAwareDiscoveryAwsKmsMasterKeyProvider,
     MRKAwareKMSMasterKey,
+    MRKAwareKMSMasterKeyConfig,
     MRKAwareStrictAwsKmsMasterKeyProvider,
     StrictAwsKmsMasterKeyProvider,
     _check_mrk_arns_equal,
     _key_resource_match,
     _region_from_key_id,
 )
+from aws_encryption_sdk.structures import EncryptedDataKey, MasterKeyInfo
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 MRK_EAST = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd"
@@ -251,12 +255,45 @@ def test_provider_repr_shows_a_client_factory_when_set() -> None:
 
 def test_provider_classes_expose_the_original_class_attributes() -> None:
     assert StrictAwsKmsMasterKeyProvider.provider_id == _PROVIDER_ID == "aws-kms"
-    assert StrictAwsKmsMasterKeyProvider.vend_masterkey_on_decrypt is False
-    assert MRKAwareStrictAwsKmsMasterKeyProvider.vend_masterkey_on_decrypt is False
+    assert StrictAwsKmsMasterKeyProvider.vend_masterkey_on_decrypt is True  # the instances say False
+    assert MRKAwareStrictAwsKmsMasterKeyProvider.vend_masterkey_on_decrypt is True
     assert DiscoveryAwsKmsMasterKeyProvider.vend_masterkey_on_decrypt is True
     assert MRKAwareDiscoveryAwsKmsMasterKeyProvider.vend_masterkey_on_decrypt is True
     assert MRKAwareStrictAwsKmsMasterKeyProvider.master_key_class is MRKAwareKMSMasterKey
     assert MRKAwareDiscoveryAwsKmsMasterKeyProvider.master_key_class is MRKAwareKMSMasterKey
+
+
+@pytest.mark.usefixtures("moto")  # a provider that vended would call KMS: keep that call local
+@pytest.mark.parametrize("strict_class", [StrictAwsKmsMasterKeyProvider, MRKAwareStrictAwsKmsMasterKeyProvider])
+def test_strict_providers_never_vend_master_keys_on_decrypt_even_when_a_subclass_asks(strict_class: type[Any]) -> None:
+    class Vending(strict_class):  # type: ignore[misc]
+        vend_masterkey_on_decrypt = True
+
+    provider = Vending(key_ids=[KEY_ARN])
+    other_key = EncryptedDataKey(
+        key_provider=MasterKeyInfo(provider_id="aws-kms", key_info=KEY_ARN.replace("11111111", "99999999")),
+        encrypted_data_key=b"blob",
+    )
+
+    assert provider.vend_masterkey_on_decrypt is False
+    with pytest.raises(DecryptKeyError, match="Unable to decrypt any data key"):
+        provider.decrypt_data_key_from_list([other_key], ALGORITHM, {})
+    assert provider._decrypt_key_index == {}
+
+
+@pytest.mark.parametrize(
+    ("config_class", "fields"),
+    [
+        (DiscoveryFilter, ["account_ids"]),
+        (KMSMasterKeyConfig, ["grant_tokens"]),
+        (MRKAwareKMSMasterKeyConfig, ["grant_tokens"]),
+        (KMSMasterKeyProviderConfig, ["key_ids", "region_names", "grant_tokens"]),
+    ],
+)
+def test_tuple_fields_show_an_empty_tuple_default_in_their_signature(config_class: Any, fields: list[str]) -> None:
+    parameters = inspect.signature(config_class).parameters
+
+    assert [parameters[name].default for name in fields] == [()] * len(fields)
 
 
 def test_base_provider_is_abstract() -> None:

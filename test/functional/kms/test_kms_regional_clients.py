@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any
+from unittest import mock
 
 import boto3
 import botocore.session
@@ -13,6 +14,7 @@ from _moto_kms import ALGORITHM, MotoKms, client_of
 from botocore.config import Config
 from botocore.exceptions import NoCredentialsError
 
+import aws_encryption_sdk.key_providers.kms
 from aws_encryption_sdk.exceptions import KMSCallError
 from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX
 from aws_encryption_sdk.key_providers.kms import (
@@ -225,6 +227,39 @@ def test_eviction_leaves_a_replacement_client_alone() -> None:
         provider.master_key(KEY_ARN).generate_data_key(ALGORITHM, {})
 
     assert provider._regional_clients["us-east-1"] is replacement
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_wrap_client_drops_the_region_client_after_a_botocore_error() -> None:
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+    client: Any = provider._client(KEY_ARN)
+
+    with pytest.raises(NoCredentialsError):
+        provider._wrap_client("us-east-1", client.list_keys)
+
+    assert "us-east-1" not in provider._regional_clients
+
+
+def test_wrap_client_returns_what_the_call_returns_and_keeps_the_client(moto: MotoKms) -> None:
+    arn = moto.create_key()
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+    client: Any = provider._client(arn)
+
+    described = provider._wrap_client("us-east-1", client.describe_key, KeyId=arn)
+
+    assert described["KeyMetadata"]["Arn"] == arn
+    assert provider._regional_clients["us-east-1"] is client
+
+
+def test_boto3_session_patched_through_the_kms_module_builds_the_clients() -> None:
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+
+    with mock.patch("aws_encryption_sdk.key_providers.kms.boto3.session.Session") as session_class:
+        client = provider._client(KEY_ARN)
+
+    session_class.assert_called_once_with(botocore_session=provider.config.botocore_session)
+    assert client is session_class.return_value.client.return_value
+    assert aws_encryption_sdk.key_providers.kms.botocore.session.Session is botocore.session.Session
 
 
 def test_concurrent_first_use_builds_exactly_one_client_per_region() -> None:

@@ -677,6 +677,26 @@ def test_decrypt_data_key_rejects_data_keys_it_does_not_own() -> None:
         ToyMasterKey(key_id=b"k1").decrypt_data_key(_edk(b"k2"), SUITE, CONTEXT)
 
 
+def test_key_check_accepts_own_data_keys_and_refuses_others() -> None:
+    master_key = ToyMasterKey(key_id=b"k1")
+
+    master_key._key_check(_edk(b"k1"))  # its own: no error
+    with pytest.raises(IncorrectMasterKeyError, match=r"^Provided data key provider MasterKeyInfo"):
+        master_key._key_check(_edk(b"k2"))
+
+
+def test_decrypt_data_key_asks_key_check_which_a_subclass_may_override() -> None:
+    class TrustingMasterKey(ToyMasterKey):
+        def _key_check(self, data_key: Any) -> None:
+            """Accept every data key (what the base class refuses)."""
+
+    foreign = EncryptedDataKey(  # named for key k2, wrapped as key k1 wraps
+        key_provider=MasterKeyInfo(provider_id="toy", key_info=b"k2"), encrypted_data_key=_edk(b"k1").encrypted_data_key
+    )
+
+    assert TrustingMasterKey(key_id=b"k1").decrypt_data_key(foreign, SUITE, CONTEXT).data_key == b"\x01" * 32
+
+
 def test_decrypt_data_key_rejects_decrypted_key_of_wrong_length() -> None:
     with pytest.raises(InvalidDataKeyError, match=r"^Invalid Source Data Key length 5 for algorithm required: 32$"):
         ToyMasterKey(key_id=b"k1").decrypt_data_key(_edk(b"k1", b"short"), SUITE, CONTEXT)
