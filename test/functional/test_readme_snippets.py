@@ -5,7 +5,7 @@ README cannot drift from working code. Each one is its own test, named by the se
 sits under (``-2``, ``-3``... for further snippets of the same section).
 
 One substitution is made, and only one: the snippets name made-up key ARNs (accounts such as
-``2222222222222``) that moto cannot create. Before a snippet runs, every distinct KMS key ARN in
+``222222222222``) that moto cannot create. Before a snippet runs, every distinct KMS key ARN in
 its text is replaced by the ARN of a fresh moto key created in the same region (moto's account
 ``123456789012``). The test checks that mapping the moto ARNs back gives the README text exactly.
 
