@@ -60,6 +60,13 @@ __all__ = [
 #: The original logged under its ``key_providers.kms`` module; so do we.
 _LOGGER = logging.getLogger("aws_encryption_sdk.key_providers.kms")
 
+#: Most regional clients :meth:`BaseKMSMasterKeyProvider.add_regional_client` keeps (AWS has about 40
+#: regions). Regions come from the key ARNs of the messages a provider decrypts, so forged ARNs naming
+#: made-up regions would otherwise each leave a client behind (about 0.25 MiB each) whenever their calls
+#: fail with a KMS error rather than a botocore one, as with a ``client_factory`` that sends every region
+#: to one endpoint.
+_REGIONAL_CLIENT_LIMIT = 128
+
 
 class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
     """Abstract base of the AWS KMS master key providers.
@@ -156,12 +163,26 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
     def add_regional_client(self, region_name: str) -> None:
         """Create and register the KMS client for a region, unless there already is one.
 
+        A provider keeps at most 128 regional clients: adding one more first drops them all, with the
+        master keys built for decryption with them (configured master keys keep theirs).
+
         :param region_name: the AWS region (for example ``us-east-1``)
         """
         with self._client_lock:
             if region_name in self._regional_clients:
                 return
+            if len(self._regional_clients) >= _REGIONAL_CLIENT_LIMIT:
+                self._forget_regional_clients()
             self._register_client(self._build_client(region_name), region_name)
+
+    def _forget_regional_clients(self) -> None:
+        """Drop every regional client and the master keys built for decryption with them.
+
+        Master keys of configured key ids keep their clients; the rest are built again when next needed.
+        """
+        _LOGGER.debug("Dropping %d regional KMS clients, the most a provider keeps", len(self._regional_clients))
+        self._regional_clients.clear()
+        self._decrypt_key_index.clear()
 
     def add_regional_clients_from_list(self, region_names: Iterable[str]) -> None:
         """Create the KMS client of each region (see :meth:`add_regional_client`).

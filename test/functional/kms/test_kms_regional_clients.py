@@ -14,9 +14,11 @@ from _moto_kms import ALGORITHM, MotoKms, client_of
 from botocore.config import Config
 from botocore.exceptions import NoCredentialsError
 
+import aws_encryption_sdk
 import aws_encryption_sdk.key_providers.kms
-from aws_encryption_sdk.exceptions import KMSCallError
+from aws_encryption_sdk.exceptions import DecryptKeyError, KMSCallError
 from aws_encryption_sdk.identifiers import USER_AGENT_SUFFIX
+from aws_encryption_sdk.key_providers import _kms_providers
 from aws_encryption_sdk.key_providers.kms import (
     DiscoveryAwsKmsMasterKeyProvider,
     StrictAwsKmsMasterKeyProvider,
@@ -260,6 +262,29 @@ def test_boto3_session_patched_through_the_kms_module_builds_the_clients() -> No
     session_class.assert_called_once_with(botocore_session=provider.config.botocore_session)
     assert client is session_class.return_value.client.return_value
     assert aws_encryption_sdk.key_providers.kms.botocore.session.Session is botocore.session.Session
+
+
+def test_forged_regions_whose_calls_fail_with_kms_errors_leave_a_bounded_number_of_clients(
+    moto: MotoKms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_kms_providers, "_REGIONAL_CLIENT_LIMIT", 4)
+    arn = moto.create_key()
+    message, _ = aws_encryption_sdk.EncryptionSDKClient().encrypt(
+        source=b"still readable", key_provider=StrictAwsKmsMasterKeyProvider(key_ids=[arn])
+    )
+    # Every region goes to one endpoint, so a forged region's call fails with a KMS error, not a botocore one.
+    provider = DiscoveryAwsKmsMasterKeyProvider(
+        client_factory=lambda region_name: boto3.client("kms", region_name="us-east-1")
+    )
+
+    for number in range(10):
+        with pytest.raises(DecryptKeyError):
+            provider.decrypt_data_key(_edk(f"arn:aws:kms:forged-{number}:123456789012:key/k"), ALGORITHM, {})
+        assert len(provider._regional_clients) <= 4
+        assert len(provider._decrypt_key_index) <= 4
+
+    plaintext, _ = aws_encryption_sdk.EncryptionSDKClient().decrypt(source=message, key_provider=provider)
+    assert plaintext == b"still readable"
 
 
 def test_concurrent_first_use_builds_exactly_one_client_per_region() -> None:
