@@ -149,9 +149,9 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         try:
             if self.config.client_factory is not None:
                 return self.config.client_factory(region_name)
-            import boto3
+            from aws_encryption_sdk.key_providers import kms  # through its lazy boto3, which callers may patch
 
-            session = boto3.session.Session(botocore_session=self.config.botocore_session)
+            session = kms.boto3.session.Session(botocore_session=self.config.botocore_session)
             client: KMSClient = session.client("kms", region_name=region_name, config=self._user_agent_adding_config)
         except (BotoCoreError, ValueError) as error:
             raise _kms_call_error_class(type(error))(
@@ -223,7 +223,7 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         subclasses that call a regional client themselves, as with the original.
 
         :param region_name: the region of the client
-        :param method: a bound method of the client (for example ``client.decrypt``)
+        :param method: what to call (for example ``client.decrypt``)
         :returns: what ``method`` returns
         """
         from botocore.exceptions import BotoCoreError
@@ -231,9 +231,7 @@ class BaseKMSMasterKeyProvider(MasterKeyProvider, metaclass=abc.ABCMeta):
         try:
             return method(*args, **kwargs)
         except BotoCoreError:
-            client = getattr(method, "__self__", None)
-            if client is None:
-                client = self._regional_clients.get(region_name)
+            client = self._regional_clients.get(region_name)
             if client is not None:
                 self._evict_client(region_name, client)
             raise

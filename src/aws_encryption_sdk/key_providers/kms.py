@@ -122,9 +122,9 @@ else:
     def __getattr__(name: str) -> Any:
         """Give ``boto3`` and ``botocore`` as module attributes, imported on first access.
 
-        The original imported both here, and tests patch through them (for example
-        ``aws_encryption_sdk.key_providers.kms.boto3.session.Session``); the providers look those
-        names up when they build a client, so such patches take effect.
+        The original imported both here, and tests patch through them. The providers build their
+        clients through ``kms.boto3``, so patching it, or anything under it (for example
+        ``aws_encryption_sdk.key_providers.kms.boto3.session.Session``), takes effect.
         """
         if name == "boto3":
             return importlib.import_module("boto3")

@@ -242,6 +242,21 @@ def test_wrap_client_drops_the_region_client_after_a_botocore_error() -> None:
     assert "us-east-1" not in provider._regional_clients
 
 
+@pytest.mark.usefixtures("no_credentials")
+def test_wrap_client_drops_the_region_client_whatever_method_it_was_given() -> None:
+    class CallingProvider(DiscoveryAwsKmsMasterKeyProvider):
+        def decrypt_in_the_west(self) -> Any:
+            return self._regional_clients["us-west-2"].decrypt(CiphertextBlob=b"blob")
+
+    provider = CallingProvider()
+    provider._client(WEST_KEY_ARN)
+
+    with pytest.raises(NoCredentialsError):
+        provider._wrap_client("us-west-2", provider.decrypt_in_the_west)
+
+    assert "us-west-2" not in provider._regional_clients
+
+
 def test_wrap_client_returns_what_the_call_returns_and_keeps_the_client(moto: MotoKms) -> None:
     arn = moto.create_key()
     provider = DiscoveryAwsKmsMasterKeyProvider()
@@ -251,6 +266,16 @@ def test_wrap_client_returns_what_the_call_returns_and_keeps_the_client(moto: Mo
 
     assert described["KeyMetadata"]["Arn"] == arn
     assert provider._regional_clients["us-east-1"] is client
+
+
+def test_boto3_patched_in_the_kms_module_builds_the_clients() -> None:
+    provider = DiscoveryAwsKmsMasterKeyProvider()
+
+    with mock.patch("aws_encryption_sdk.key_providers.kms.boto3") as boto3_module:
+        client = provider._client(KEY_ARN)
+
+    boto3_module.session.Session.assert_called_once_with(botocore_session=provider.config.botocore_session)
+    assert client is boto3_module.session.Session.return_value.client.return_value
 
 
 def test_boto3_session_patched_through_the_kms_module_builds_the_clients() -> None:
