@@ -214,12 +214,11 @@ _FLOOR_HEADER_AAD = b"h" * 200
 _FLOOR_FRAME_AAD = b"a" * 80
 
 
-def _floor_message_key(data_key: bytes, message_id: bytes) -> AESGCM:
-    """HKDF extract and both expands of a committing suite; the message's AES-GCM key."""
+def _floor_message_keys(data_key: bytes, message_id: bytes) -> tuple[AESGCM, bytes]:
+    """HKDF extract and both expands of a committing suite; the message's AES-GCM key and commitment key."""
     prk = hmac.new(message_id, data_key, hashlib.sha512).digest()
     key = HKDFExpand(hashes.SHA512(), 32, b"\x04\x78DERIVEKEY").derive(prk)
-    HKDFExpand(hashes.SHA512(), 32, b"COMMITKEY").derive(prk)
-    return AESGCM(key)
+    return AESGCM(key), HKDFExpand(hashes.SHA512(), 32, b"COMMITKEY").derive(prk)
 
 
 def aes_floor_wrapping() -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]:
@@ -241,7 +240,7 @@ def _floor_encrypt(wrap: Callable[[bytes], bytes], plaintext: bytes) -> tuple[by
     data_key = os.urandom(32)
     message_id = os.urandom(32)
     wrapped = wrap(data_key)
-    aead = _floor_message_key(data_key, message_id)
+    aead, _ = _floor_message_keys(data_key, message_id)
     header_tag = aead.encrypt(_FLOOR_IV, b"", _FLOOR_HEADER_AAD)
     return wrapped, message_id, header_tag, aead.encrypt(_FLOOR_IV, plaintext, _FLOOR_FRAME_AAD)
 
@@ -249,7 +248,7 @@ def _floor_encrypt(wrap: Callable[[bytes], bytes], plaintext: bytes) -> tuple[by
 def _floor_decrypt(unwrap: Callable[[bytes], bytes], sealed: tuple[bytes, bytes, bytes, bytes]) -> bytes:
     """The calls a decrypt cannot avoid: the unwrap, the keys, the header tag, one frame."""
     wrapped, message_id, header_tag, frame = sealed
-    aead = _floor_message_key(unwrap(wrapped), message_id)
+    aead, _ = _floor_message_keys(unwrap(wrapped), message_id)
     aead.decrypt(_FLOOR_IV, header_tag, _FLOOR_HEADER_AAD)
     return aead.decrypt(_FLOOR_IV, frame, _FLOOR_FRAME_AAD)
 
@@ -264,9 +263,7 @@ def hand_built_encrypt(wrapping: AESGCM, plaintext: bytes) -> bytes:
     data_key, message_id, wrap_iv = os.urandom(32), os.urandom(32), os.urandom(12)
     wrapped = wrapping.encrypt(wrap_iv, data_key, b"")
     key_info = b"aes" + struct.pack(">II", 128, 12) + wrap_iv
-    prk = hmac.new(message_id, data_key, hashlib.sha512).digest()
-    aead = AESGCM(HKDFExpand(hashes.SHA512(), 32, b"\x04\x78DERIVEKEY").derive(prk))
-    commitment = HKDFExpand(hashes.SHA512(), 32, b"COMMITKEY").derive(prk)
+    aead, commitment = _floor_message_keys(data_key, message_id)
     header = b"".join(
         (
             b"\x02\x04\x78" + message_id + b"\x00\x00\x00\x01",  # version, suite, id, empty context, 1 key
