@@ -84,7 +84,7 @@ from aws_encryption_sdk.internal.utils import (
     source_data_key_length_check,
     validate_frame_length,
 )
-from aws_encryption_sdk.internal.utils._context_rules import reject_reserved_keys
+from aws_encryption_sdk.internal.utils._context_rules import missing_required_keys, reject_reserved_keys
 from aws_encryption_sdk.internal.utils.commitment import (
     validate_commitment_policy_on_decrypt,
     validate_commitment_policy_on_encrypt,
@@ -435,11 +435,7 @@ class _EncryptionStream(io.IOBase):
         try:
             self.close()
         except AWSEncryptionSDKClientError:
-            if exc_type is None:
-                _LOGGER.exception("Error on closing")
-            else:
-                # The error that ended the block is what matters; it propagates unchanged.
-                _LOGGER.debug("Error on closing after %s", exc_type.__name__)
+            _LOGGER.exception("Error on closing")  # as the original; an error from the block propagates unchanged
 
 
 class StreamEncryptor(_EncryptionStream):
@@ -846,12 +842,11 @@ class StreamDecryptor(_EncryptionStream):
         required = self.config.encryption_context
         if not required:
             return
-        stored = header.encryption_context
-        for key, value in required.items():
-            if stored.get(key) != value:
-                raise ActionNotAllowedError(
-                    f"The message's encryption context does not contain the required pair for key {key!r}"
-                )
+        missing = missing_required_keys(header.encryption_context, required)
+        if missing:
+            raise ActionNotAllowedError(
+                f"The message's encryption context does not contain the required pair for key {missing[0]!r}"
+            )
 
     def _prep_non_framed(self) -> None:
         iv, body_length = deserialize_non_framed_values(

@@ -8,11 +8,13 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from unittest import mock
 
 import attrs
 import pytest
 from cryptography.exceptions import InvalidSignature, InvalidTag
 
+import aws_encryption_sdk
 from aws_encryption_sdk import EncryptionSDKClient
 from aws_encryption_sdk.exceptions import (
     ActionNotAllowedError,
@@ -263,7 +265,43 @@ def test_decrypt_with_required_context_decision_14(key: RawMasterKey) -> None:
         EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key, encryption_context={"c": "3"})
 
 
+def test_required_context_may_use_bytes_as_on_encrypt_decision_14(key: RawMasterKey) -> None:
+    context = {b"purpose": b"test", "caf\u00e9": "cr\u00e8me".encode()}
+    ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context=context)
+    plaintext, _ = EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key, encryption_context=context)
+    assert plaintext == b"x"
+    for required in ({b"purpose": b"other"}, {b"\xff": b"test"}, {b"purpose": b"\xff"}, {b"\xff": b"\xfe"}):
+        with pytest.raises(ActionNotAllowedError, match="required pair"):
+            EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key, encryption_context=required)
+
+
 # 15.3 Results and streaming semantics ----------------------------------------------------------
+
+
+def test_the_client_uses_the_stream_classes_the_package_holds_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Upstream unit tests replace ``aws_encryption_sdk.StreamDecryptor`` with a mock and check what comes back."""
+    streams = {name: mock.MagicMock(name=name) for name in ("StreamEncryptor", "StreamDecryptor")}
+    for name, stand_in in streams.items():
+        monkeypatch.setattr(aws_encryption_sdk, name, stand_in)
+        opened = stand_in.return_value.__enter__.return_value
+        opened.read.return_value = f"{name} output".encode()
+    client = EncryptionSDKClient()
+
+    assert client.encrypt(source=b"x", key_provider=mock.sentinel.provider) == (
+        b"StreamEncryptor output",
+        streams["StreamEncryptor"].return_value.__enter__.return_value.header,
+    )
+    assert client.decrypt(source=b"x", key_provider=mock.sentinel.provider) == (
+        b"StreamDecryptor output",
+        streams["StreamDecryptor"].return_value.__enter__.return_value.header,
+    )
+    streams["StreamDecryptor"].assert_called_once_with(
+        source=b"x",
+        key_provider=mock.sentinel.provider,
+        commitment_policy=REQUIRE_REQUIRE,
+        max_encrypted_data_keys=None,
+        signature_policy=SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT,
+    )
 
 
 def test_results_are_plain_tuples_of_bytes_and_header(key: RawMasterKey) -> None:
@@ -360,8 +398,15 @@ def test_close_before_the_end_raises_and_with_block_logs_it(
     ):
         second.read(5)
     assert "Error on closing" in caplog.text
-    with pytest.raises(KeyError), EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key):
+    caplog.clear()
+    with (
+        caplog.at_level(logging.ERROR),
+        pytest.raises(KeyError, match="from the body"),
+        EncryptionSDKClient().stream(mode="d", source=ciphertext, key_provider=key) as third,
+    ):
+        third.read(5)
         raise KeyError("from the body")
+    assert [record.getMessage() for record in caplog.records] == ["Error on closing"]  # at ERROR, as the original
 
 
 def test_signed_framed_release_before_signature_but_not_the_final_frame(key: RawMasterKey) -> None:
@@ -397,6 +442,8 @@ def test_trailing_bytes_decision_4(key: RawMasterKey) -> None:
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key)
     with pytest.raises(SerializationError, match="after the end of the message"):
         EncryptionSDKClient().decrypt(source=ciphertext + b"garbage", key_provider=key)
+    with pytest.raises(SerializationError, match="after the end of the message"):
+        EncryptionSDKClient().decrypt_with_details(source=ciphertext + b"garbage", key_provider=key)
     source = io.BytesIO(ciphertext + b"next")
     with EncryptionSDKClient().stream(mode="d", source=source, key_provider=key) as decryptor:
         assert decryptor.read() == b"x"

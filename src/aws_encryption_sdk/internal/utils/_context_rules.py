@@ -40,3 +40,31 @@ def reject_reserved_keys(encryption_context: Mapping[Any, Any]) -> None:
                 f"The encryption context key {name!r} is reserved for the SDK "
                 f"(keys starting with {RESERVED_ENCRYPTION_CONTEXT_PREFIX!r}); pick another key"
             )
+
+
+def _as_text(item: Any) -> Any:
+    """Return ``bytes`` decoded as UTF-8, None for bytes that are not UTF-8, anything else unchanged."""
+    if not isinstance(item, bytes):
+        return item
+    try:
+        return item.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def missing_required_keys(stored: Mapping[str, str], required: Mapping[Any, Any]) -> list[Any]:
+    """Return the keys of ``required`` whose pair is not in a message's encryption context.
+
+    Keys and values may be ``str`` or ``bytes`` holding UTF-8 text, as on encrypt; bytes that are
+    not UTF-8 can never be in a message's context.
+
+    :param stored: the encryption context of the message
+    :param required: the pairs the caller requires
+    :returns: the keys (as the caller gave them) whose pair is absent or has another value
+    """
+    missing = []
+    for key, value in required.items():
+        text_key, text_value = _as_text(key), _as_text(value)
+        if text_key is None or text_value is None or stored.get(text_key) != text_value:
+            missing.append(key)
+    return missing
