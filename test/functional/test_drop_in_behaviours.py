@@ -265,6 +265,19 @@ def test_decrypt_with_required_context_decision_14(key: RawMasterKey) -> None:
         EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key, encryption_context={"c": "3"})
 
 
+@pytest.mark.parametrize(
+    "required",
+    [{"a": "1", "b": "wrong"}, {"a": "1", "c": "3"}, {"a": "1", "b": "2", "z": "9"}],
+    ids=["second-value-differs", "second-key-missing", "third-key-missing"],
+)
+def test_every_required_pair_is_checked_decision_14(required: dict[str, str], key: RawMasterKey) -> None:
+    ciphertext, _ = EncryptionSDKClient().encrypt(
+        source=b"x", key_provider=key, encryption_context={"a": "1", "b": "2"}
+    )
+    with pytest.raises(ActionNotAllowedError, match="required pair"):
+        EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key, encryption_context=required)
+
+
 def test_required_context_may_use_bytes_as_on_encrypt_decision_14(key: RawMasterKey) -> None:
     context = {b"purpose": b"test", "caf\u00e9": "cr\u00e8me".encode()}
     ciphertext, _ = EncryptionSDKClient().encrypt(source=b"x", key_provider=key, encryption_context=context)
@@ -570,6 +583,9 @@ def test_max_body_length(key: RawMasterKey) -> None:
     single, _ = EncryptionSDKClient().encrypt(source=b"x" * 10, key_provider=key, frame_length=0)
     with pytest.raises(CustomMaximumValueExceeded, match="content length found larger than custom value: 10 > 9"):
         EncryptionSDKClient().decrypt(source=single, key_provider=key, max_body_length=9)
+    # The limit is on lengths larger than it: a body of exactly the limit decrypts.
+    assert EncryptionSDKClient().decrypt(source=framed, key_provider=key, max_body_length=256)[0] == b"x" * 10
+    assert EncryptionSDKClient().decrypt(source=single, key_provider=key, max_body_length=10)[0] == b"x" * 10
 
 
 def test_non_framed_encryptor_exposes_its_body_encryptor(key: RawMasterKey) -> None:
