@@ -322,6 +322,42 @@ def test_entry_older_than_max_age_is_replaced() -> None:
     assert len(backing.encrypt_requests) == 2
 
 
+class Clock:
+    """A ``time.time`` that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(time, "time", clock)
+    return clock
+
+
+def test_entries_are_used_up_to_exactly_max_age_and_never_after(clock: Clock) -> None:
+    """cmm-and-caching.md section 3: an entry is replaced when its age is above max_age."""
+    backing = CountingCMM()
+    cmm = _caching_cmm(backing, max_age=10.0)
+    materials = backing.inner.get_encryption_materials(_encrypt_request(algorithm=COMMITTING))
+    first_encrypt = cmm.get_encryption_materials(_encrypt_request())
+    first_decrypt = cmm.decrypt_materials(_decrypt_request(materials))
+
+    clock.now += 10.0
+    assert cmm.get_encryption_materials(_encrypt_request()) is first_encrypt
+    assert cmm.decrypt_materials(_decrypt_request(materials)) is first_decrypt
+    assert (len(backing.encrypt_requests), len(backing.decrypt_requests)) == (1, 1)
+
+    clock.now += 0.001
+    assert cmm.get_encryption_materials(_encrypt_request()) is not first_encrypt
+    assert cmm.decrypt_materials(_decrypt_request(materials)) is not first_decrypt
+    assert (len(backing.encrypt_requests), len(backing.decrypt_requests)) == (2, 2)
+
+
 def test_frame_length_and_policy_share_an_entry_but_context_and_suite_do_not() -> None:
     backing = CountingCMM()
     cmm = _caching_cmm(backing)
