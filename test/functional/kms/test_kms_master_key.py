@@ -438,6 +438,16 @@ def test_data_keys_are_never_logged(moto: MotoKms, caplog: pytest.LogCaptureFixt
     assert repr(data_key.data_key)[2:-1] not in logged
 
 
+@pytest.mark.parametrize("cls", [KMSMasterKey, MRKAwareKMSMasterKey])
+def test_decrypting_another_keys_edk_is_refused_without_calling_kms(stubbed: tuple[Any, Stubber], cls: type) -> None:
+    """The check behind owns_data_key, for subclasses and callers of _decrypt_data_key (nothing is queued)."""
+    client, _ = stubbed
+    ours = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    theirs = "arn:aws:kms:us-east-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    with pytest.raises(DecryptKeyError, match="does not match this provider's key_id"):
+        cls(key_id=ours, client=client)._decrypt_data_key(_edk(theirs), ALGORITHM, {"a": "b"})
+
+
 # MRK-aware master keys --------------------------------------------------------------------------------
 
 
@@ -449,6 +459,8 @@ def test_mrk_master_key_owns_data_keys_of_its_replicas_only(stubbed: tuple[Any, 
     assert master_key.owns_data_key(_edk(MRK_EAST))
     assert not master_key.owns_data_key(_edk(MRK_WEST.replace("mrk-1234abcd", "mrk-other")))
     assert not master_key.owns_data_key(_edk(MRK_WEST.replace("123456789012", "210987654321")))
+    assert not master_key.owns_data_key(_edk("arn:aws-cn:kms:cn-north-1:123456789012:key/mrk-1234abcd"))
+    assert not master_key.owns_data_key(_edk("arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd"))
     assert not master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("other", MRK_EAST), b"x"))
     assert not master_key.owns_data_key(EncryptedDataKey(MasterKeyInfo("other", b"not-an-arn"), b"x"))
 

@@ -158,7 +158,9 @@ def test_discovery_filter_allows_its_accounts(moto: MotoKms) -> None:
     [
         DiscoveryFilter(account_ids=[OTHER_ACCOUNT_ID], partition="aws"),
         DiscoveryFilter(account_ids=["123456789012"], partition="aws-cn"),
+        DiscoveryFilter(account_ids=["9123456789012"], partition="aws"),  # whole ids, not substrings
     ],
+    ids=["other-account", "other-partition", "longer-account"],
 )
 def test_discovery_filter_rejection_is_a_skippable_decrypt_key_error(
     moto: MotoKms, discovery_filter: DiscoveryFilter
