@@ -168,3 +168,20 @@ def test_messages_follow_the_layout_and_parse_strictly(
     assert ciphertext.startswith(raw_header)
     assert [edk.key_provider.provider_id for edk in parsed.encrypted_data_keys] == ["raw-aes", "raw-rsa"]
     assert client.decrypt(source=ciphertext, key_provider=provider)[0] == plaintext
+
+
+@pytest.mark.parametrize(
+    ("suite", "policy"),
+    [
+        (AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA256, CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT),
+        (AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT),
+    ],
+    ids=["v1", "v2"],
+)
+def test_every_message_gets_a_fresh_message_id(suite: AlgorithmSuite, policy: CommitmentPolicy) -> None:
+    """The message id salts the key derivation of each message, so it must never repeat."""
+    client = EncryptionSDKClient(commitment_policy=policy)
+    key = aes_master_key()
+    ids = [client.encrypt(source=b"same", key_provider=key, algorithm=suite)[1].message_id for _ in range(64)]
+    assert len(set(ids)) == len(ids)
+    assert {len(message_id) for message_id in ids} == {suite.message_id_length()}
