@@ -15,7 +15,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature, InvalidTag
 
 import aws_encryption_sdk
-from aws_encryption_sdk import EncryptionSDKClient
+from aws_encryption_sdk import EncryptionSDKClient, streaming_client
 from aws_encryption_sdk.exceptions import (
     ActionNotAllowedError,
     BodyAuthenticationError,
@@ -540,6 +540,17 @@ def test_non_framed_unseekable_source_and_too_large_declared_length(key: RawMast
     assert EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key)[0] == b"y" * 70
     with pytest.raises(SerializationError, match="Source too large for non-framed message"):
         EncryptionSDKClient().stream(mode="e", source=b"", key_provider=key, frame_length=0, source_length=2**36)
+
+
+def test_a_non_framed_source_of_unknown_length_is_measured_against_the_limit(
+    key: RawMasterKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unseekable source is read up to one byte past the non-framed limit (2**36 - 32, lowered here to 64)."""
+    monkeypatch.setattr(streaming_client, "MAX_NON_FRAMED_SIZE", 64)
+    ciphertext, _ = EncryptionSDKClient().encrypt(source=UnseekableReader(b"z" * 64), key_provider=key, frame_length=0)
+    assert EncryptionSDKClient().decrypt(source=ciphertext, key_provider=key)[0] == b"z" * 64
+    with pytest.raises(SerializationError, match="Source too large for non-framed message"):
+        EncryptionSDKClient().encrypt(source=UnseekableReader(b"z" * 65), key_provider=key, frame_length=0)
 
 
 # 15.4 Error types ---------------------------------------------------------------------------------

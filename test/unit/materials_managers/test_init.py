@@ -132,6 +132,17 @@ def test_encryption_materials_reject_wrong_field_types_with_type_error(field: st
         _encryption_materials(**{field: value})
 
 
+@pytest.mark.parametrize("kind", [RawDataKey, DataKey])
+def test_data_key_reprs_never_show_the_plaintext_key(kind: type) -> None:
+    fields: dict[str, Any] = {"key_provider": KEY_PROVIDER, "data_key": PLAINTEXT_KEY}
+    if kind is DataKey:
+        fields["encrypted_data_key"] = b"wrapped"
+    text = repr(kind(**fields))
+    assert repr(PLAINTEXT_KEY) not in text
+    assert PLAINTEXT_KEY.hex() not in text
+    assert text.startswith(f"{kind.__name__}(")
+
+
 def test_encryption_materials_repr_shows_neither_data_key_nor_signing_key() -> None:
     materials = _encryption_materials(signing_key=b"PRIVATE-SIGNING-KEY")
     text = repr(materials)
