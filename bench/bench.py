@@ -13,7 +13,8 @@ Floors:
   (encrypt: random data key, message id and IV, the wrap, HKDF extract and expands, header tag,
   one frame; decrypt: the unwrap, HKDF extract and expands, header tag check, one frame);
   beside them, the same encrypt floor against a valid message built from those calls and
-  ``struct`` alone (no SDK objects), which shows what the message format itself costs;
+  ``struct`` alone (no SDK objects), which shows what the message format itself costs, and against
+  that message plus the objects the public API must build, which bounds any implementation of it;
 * streaming: MB/s and peak traced memory over the baseline while a file streams through;
 * import: a fresh interpreter, with the package's bytecode compiled first (as ``pip install`` does).
 
@@ -47,9 +48,22 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
 import aws_encryption_sdk
-from aws_encryption_sdk.identifiers import AlgorithmSuite, CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
+from aws_encryption_sdk.identifiers import (
+    AlgorithmSuite,
+    CommitmentPolicy,
+    ContentType,
+    EncryptionKeyType,
+    SerializationVersion,
+    WrappingAlgorithm,
+)
 from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
+from aws_encryption_sdk.internal.structures import EncryptedData
+from aws_encryption_sdk.internal.utils.signature import SignaturePolicy
+from aws_encryption_sdk.internal.utils.streams import ROStream
 from aws_encryption_sdk.key_providers.raw import RawMasterKey
+from aws_encryption_sdk.materials_managers import EncryptionMaterials, EncryptionMaterialsRequest
+from aws_encryption_sdk.streaming_client import EncryptorConfig, StreamEncryptor
+from aws_encryption_sdk.structures import DataKey, EncryptedDataKey, MasterKeyInfo, MessageHeader, RawDataKey
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -253,16 +267,10 @@ def _floor_decrypt(unwrap: Callable[[bytes], bytes], sealed: tuple[bytes, bytes,
     return aead.decrypt(_FLOOR_IV, frame, _FLOOR_FRAME_AAD)
 
 
-def hand_built_encrypt(wrapping: AESGCM, plaintext: bytes) -> bytes:
-    """A whole 0x0478 message made of the floor's calls and ``struct``, with none of the SDK's objects.
-
-    Empty encryption context, one encrypted data key of the raw AES key ``bench``/``aes`` (whose
-    wrapping key ``wrapping`` holds), one final frame of a 4096-byte frame length (``plaintext``
-    must fit in it). What it costs beyond the floor is what the message format itself costs.
-    """
-    data_key, message_id, wrap_iv = os.urandom(32), os.urandom(32), os.urandom(12)
-    wrapped = wrapping.encrypt(wrap_iv, data_key, b"")
-    key_info = b"aes" + struct.pack(">II", 128, 12) + wrap_iv
+def _hand_built_message(
+    plaintext: bytes, data_key: bytes, message_id: bytes, key_info: bytes, wrapped: bytes
+) -> tuple[bytes, bytes]:
+    """The bytes of a one-frame 0x0478 message of one raw AES data key; returns it and its commitment key."""
     aead, commitment = _floor_message_keys(data_key, message_id)
     header = b"".join(
         (
@@ -274,7 +282,7 @@ def hand_built_encrypt(wrapping: AESGCM, plaintext: bytes) -> bytes:
     )
     frame_iv = struct.pack(">8xI", 1)
     aad = message_id + b"AWSKMSEncryptionClient Final Frame" + struct.pack(">IQ", 1, len(plaintext))
-    return b"".join(
+    message = b"".join(
         (
             header,
             aead.encrypt(_FLOOR_IV, b"", header),
@@ -282,25 +290,87 @@ def hand_built_encrypt(wrapping: AESGCM, plaintext: bytes) -> bytes:
             aead.encrypt(frame_iv, plaintext, aad),
         )
     )
+    return message, commitment
 
 
-def hand_built_row(runs: int, count: int, plaintext: bytes) -> dict[str, Any]:
-    """1 KiB messages built by :func:`hand_built_encrypt`, against the raw AES encrypt floor.
+def hand_built_encrypt(wrapping: AESGCM, plaintext: bytes) -> bytes:
+    """A whole 0x0478 message made of the floor's calls and ``struct``, with none of the SDK's objects.
 
-    One of them is decrypted by the SDK first, so the figure is that of a real message.
+    Empty encryption context, one encrypted data key of the raw AES key ``bench``/``aes`` (whose
+    wrapping key ``wrapping`` holds), one final frame of a 4096-byte frame length (``plaintext``
+    must fit in it). What it costs beyond the floor is what the message format itself costs.
     """
-    key_bytes = os.urandom(32)
-    wrapping = AESGCM(key_bytes)
-    decrypted, _ = client_for(SUITES["0x0478"]).decrypt(
-        source=hand_built_encrypt(wrapping, plaintext), key_provider=aes_key(key_bytes)
+    data_key, message_id, wrap_iv = os.urandom(32), os.urandom(32), os.urandom(12)
+    wrapped = wrapping.encrypt(wrap_iv, data_key, b"")
+    key_info = b"aes" + struct.pack(">II", 128, 12) + wrap_iv
+    return _hand_built_message(plaintext, data_key, message_id, key_info, wrapped)[0]
+
+
+def objects_built_encrypt(wrapping: AESGCM, key: RawMasterKey, plaintext: bytes) -> tuple[bytes, MessageHeader]:
+    """:func:`hand_built_encrypt` plus the SDK objects an encrypt must build, and nothing else.
+
+    Every object a drop-in ``client.encrypt(source=..., key_provider=key)`` hands to code a caller
+    may replace or read (the config and its default materials manager, the stream, the materials
+    request and its read-only view of the source, the raw key's ``RawDataKey``, ``EncryptedData``,
+    ``MasterKeyInfo``, ``EncryptedDataKey`` and ``DataKey``, the materials, the header), built once
+    with the message's real values and with their type checks, but no other check, call or state
+    of the SDK. What it costs beyond the hand-built message is what the public object model costs
+    on its own: a bound no implementation of this API can beat. Returns the message and the header.
+    """
+    suite, policy = SUITES["0x0478"], CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+    config = EncryptorConfig(
+        source=plaintext,
+        key_provider=key,
+        algorithm=suite,
+        commitment_policy=policy,
+        signature_policy=SignaturePolicy.ALLOW_ENCRYPT_ALLOW_DECRYPT,
+        max_encrypted_data_keys=None,
     )
-    assert decrypted == plaintext
+    StreamEncryptor(config=config)
+    EncryptionMaterialsRequest(
+        encryption_context={},
+        frame_length=4096,
+        plaintext_rostream=ROStream(plaintext),
+        plaintext_length=len(plaintext),
+        algorithm=suite,
+        commitment_policy=policy,
+    )
+    data_key, message_id, wrap_iv = os.urandom(32), os.urandom(32), os.urandom(12)
+    RawDataKey(key_provider=key.key_provider, data_key=data_key)
+    wrapped = wrapping.encrypt(wrap_iv, data_key, b"")
+    EncryptedData(iv=wrap_iv, ciphertext=wrapped[:-16], tag=wrapped[-16:])
+    key_info = b"aes" + struct.pack(">II", 128, 12) + wrap_iv
+    provider = MasterKeyInfo(provider_id="bench", key_info=key_info)
+    encrypted_data_key = EncryptedDataKey(key_provider=provider, encrypted_data_key=wrapped)
+    materials = EncryptionMaterials(
+        algorithm=suite,
+        data_encryption_key=DataKey(key_provider=provider, data_key=data_key, encrypted_data_key=wrapped),
+        encrypted_data_keys={encrypted_data_key},
+        encryption_context={},
+        signing_key=None,
+    )
+    message, commitment = _hand_built_message(plaintext, data_key, message_id, key_info, wrapped)
+    header = MessageHeader(
+        version=SerializationVersion.V2,
+        algorithm=suite,
+        message_id=message_id,
+        encryption_context=materials.encryption_context,
+        encrypted_data_keys=materials.encrypted_data_keys,
+        content_type=ContentType.FRAMED_DATA,
+        frame_length=4096,
+        commitment_key=commitment,
+    )
+    return message, header
+
+
+def _built_row(name: str, runs: int, count: int, plaintext: bytes, built: Callable[[], Any]) -> dict[str, Any]:
+    """Time ``built`` (one message) against the raw AES encrypt floor, ``count`` messages a run."""
     wrap, _ = aes_floor_wrapping()
-    floor, built = partial(_floor_encrypt, wrap, plaintext), partial(hand_built_encrypt, wrapping, plaintext)
+    floor = partial(_floor_encrypt, wrap, plaintext)
     measured = paired_medians(runs, repeated(floor, count), {"encrypt": repeated(built, count)})
     seconds, ratio = measured["encrypt"]
     return {
-        "key": "raw AES, hand-built (no SDK objects)",
+        "key": name,
         "direction": "encrypt",
         "messages_per_s": count / seconds,
         "floor_messages_per_s": count / measured["floor"],
@@ -308,6 +378,35 @@ def hand_built_row(runs: int, count: int, plaintext: bytes) -> dict[str, Any]:
         "floor_us_alone": 1e6 * median_seconds_after(lambda: None, floor, count),
         "floor_us_after_ours": 1e6 * median_seconds_after(built, floor, count),
     }
+
+
+def hand_built_rows(runs: int, count: int, plaintext: bytes) -> list[dict[str, Any]]:
+    """1 KiB messages built by :func:`hand_built_encrypt` and :func:`objects_built_encrypt`, against the floor.
+
+    One message of each is decrypted by the SDK first, so the figures are those of real messages.
+    """
+    key_bytes = os.urandom(32)
+    wrapping, key = AESGCM(key_bytes), aes_key(key_bytes)
+    client = client_for(SUITES["0x0478"])
+    assert client.decrypt(source=hand_built_encrypt(wrapping, plaintext), key_provider=key)[0] == plaintext
+    message, header = objects_built_encrypt(wrapping, key, plaintext)
+    assert client.decrypt(source=message, key_provider=key) == (plaintext, header)
+    return [
+        _built_row(
+            "raw AES, hand-built (no SDK objects)",
+            runs,
+            count,
+            plaintext,
+            partial(hand_built_encrypt, wrapping, plaintext),
+        ),
+        _built_row(
+            "raw AES, hand-built + API objects",
+            runs,
+            count,
+            plaintext,
+            partial(objects_built_encrypt, wrapping, key, plaintext),
+        ),
+    ]
 
 
 def small_messages(runs: int, count: int) -> list[dict[str, Any]]:
@@ -355,7 +454,7 @@ def small_messages(runs: int, count: int) -> list[dict[str, Any]]:
                     "floor_us_after_ours": 1e6 * median_seconds_after(ours, floor, n),
                 }
             )
-    rows.append(hand_built_row(runs, count, plaintext))
+    rows.extend(hand_built_rows(runs, count, plaintext))
     return rows
 
 

@@ -42,3 +42,16 @@ def test_hand_built_message_decrypts_with_the_sdk() -> None:
     assert encrypted_data_key.key_provider.provider_id == "bench"
     key_info = encrypted_data_key.key_provider.key_info
     assert key_info[:11] == b"aes" + bytes.fromhex("000000800000000c") and len(key_info) == 23  # tag bits, IV length
+
+
+def test_objects_built_message_decrypts_to_the_header_objects_it_built() -> None:
+    bench = _bench()
+    key_bytes, plaintext = os.urandom(32), os.urandom(1024)
+
+    message, built_header = bench.objects_built_encrypt(AESGCM(key_bytes), bench.aes_key(key_bytes), plaintext)
+    decrypted, header = aws_encryption_sdk.EncryptionSDKClient().decrypt(
+        source=message, key_provider=bench.aes_key(key_bytes)
+    )
+
+    assert decrypted == plaintext
+    assert header == built_header  # the objects it times carry the message's real values
