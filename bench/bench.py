@@ -363,20 +363,20 @@ def objects_built_encrypt(wrapping: AESGCM, key: RawMasterKey, plaintext: bytes)
     return message, header
 
 
-def _built_row(name: str, runs: int, count: int, plaintext: bytes, built: Callable[[], Any]) -> dict[str, Any]:
-    """Time ``built`` (one message) against the raw AES encrypt floor, ``count`` messages a run."""
-    wrap, _ = aes_floor_wrapping()
-    floor = partial(_floor_encrypt, wrap, plaintext)
-    measured = paired_medians(runs, repeated(floor, count), {"encrypt": repeated(built, count)})
-    seconds, ratio = measured["encrypt"]
+def _message_row(
+    name: str, direction: str, runs: int, count: int, floor: Callable[[], Any], ours: Callable[[], Any]
+) -> dict[str, Any]:
+    """Time ``ours`` (one message) against ``floor`` (its floor's calls), ``count`` messages a run."""
+    measured = paired_medians(runs, repeated(floor, count), {direction: repeated(ours, count)})
+    seconds, ratio = measured[direction]
     return {
         "key": name,
-        "direction": "encrypt",
+        "direction": direction,
         "messages_per_s": count / seconds,
         "floor_messages_per_s": count / measured["floor"],
         "ratio": ratio,
         "floor_us_alone": 1e6 * median_seconds_after(lambda: None, floor, count),
-        "floor_us_after_ours": 1e6 * median_seconds_after(built, floor, count),
+        "floor_us_after_ours": 1e6 * median_seconds_after(ours, floor, count),
     }
 
 
@@ -391,22 +391,12 @@ def hand_built_rows(runs: int, count: int, plaintext: bytes) -> list[dict[str, A
     assert client.decrypt(source=hand_built_encrypt(wrapping, plaintext), key_provider=key)[0] == plaintext
     message, header = objects_built_encrypt(wrapping, key, plaintext)
     assert client.decrypt(source=message, key_provider=key) == (plaintext, header)
-    return [
-        _built_row(
-            "raw AES, hand-built (no SDK objects)",
-            runs,
-            count,
-            plaintext,
-            partial(hand_built_encrypt, wrapping, plaintext),
-        ),
-        _built_row(
-            "raw AES, hand-built + API objects",
-            runs,
-            count,
-            plaintext,
-            partial(objects_built_encrypt, wrapping, key, plaintext),
-        ),
-    ]
+    floor = partial(_floor_encrypt, aes_floor_wrapping()[0], plaintext)
+    built: dict[str, Callable[[], Any]] = {
+        "raw AES, hand-built (no SDK objects)": partial(hand_built_encrypt, wrapping, plaintext),
+        "raw AES, hand-built + API objects": partial(objects_built_encrypt, wrapping, key, plaintext),
+    }
+    return [_message_row(name, "encrypt", runs, count, floor, ours) for name, ours in built.items()]
 
 
 def small_messages(runs: int, count: int) -> list[dict[str, Any]]:
@@ -440,20 +430,7 @@ def small_messages(runs: int, count: int) -> list[dict[str, Any]]:
             "decrypt": partial(client.decrypt, source=ciphertext, key_provider=key),
         }
         for direction in ("encrypt", "decrypt"):
-            floor, ours = floor_once[direction], ours_once[direction]
-            measured = paired_medians(runs, repeated(floor, n), {direction: repeated(ours, n)})
-            seconds, ratio = measured[direction]
-            rows.append(
-                {
-                    "key": name,
-                    "direction": direction,
-                    "messages_per_s": n / seconds,
-                    "floor_messages_per_s": n / measured["floor"],
-                    "ratio": ratio,
-                    "floor_us_alone": 1e6 * median_seconds_after(lambda: None, floor, n),
-                    "floor_us_after_ours": 1e6 * median_seconds_after(ours, floor, n),
-                }
-            )
+            rows.append(_message_row(name, direction, runs, n, floor_once[direction], ours_once[direction]))
     rows.extend(hand_built_rows(runs, count, plaintext))
     return rows
 
