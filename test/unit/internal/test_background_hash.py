@@ -70,3 +70,11 @@ def test_the_caller_s_own_error_wins_and_the_worker_is_joined() -> None:
         raise KeyError("caller")
     assert digest.hash.digest() == hashlib.sha384(b"abc").digest()
     assert not [thread for thread in threading.enumerate() if thread.name == "aws-encryption-sdk-hash"]
+
+
+def test_the_caller_s_own_error_wins_when_the_worker_failed_too() -> None:
+    digest = _FailingDigest()
+    with pytest.raises(KeyError, match="caller"), BackgroundDigest(digest) as background:
+        background.add(memoryview(b"abc"))
+        raise KeyError("caller")
+    assert digest.calls == 1  # the worker did fail before the block's error left it

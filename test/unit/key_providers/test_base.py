@@ -581,6 +581,35 @@ def test_decrypt_from_list_failure_reports_master_key_errors_when_a_master_key_i
     )
 
 
+@pytest.mark.parametrize("count", [11, 200])
+def test_decrypt_from_list_failure_shows_ten_keys_and_chains_ten_errors_whatever_the_header_holds(count: int) -> None:
+    # A message's author chooses how many encrypted data keys it carries: the error stays small.
+    edks = [_edk(f"other-{index}".encode()) for index in range(count)]
+
+    with pytest.raises(DecryptKeyError) as excinfo:
+        ToyMasterKey(key_id=b"k1").decrypt_data_key_from_list(edks, SUITE, CONTEXT)
+
+    message = str(excinfo.value)
+    assert message.startswith(f"Unable to decrypt any data key: tried {count} encrypted data keys: ")
+    assert message.endswith(f"; and {count - 10} more")
+    assert "(toy, other-9)" in message and "(toy, other-10)" not in message
+    cause = excinfo.value.__cause__
+    assert isinstance(cause, ExceptionGroup)
+    assert len(cause.exceptions) == 10
+    assert all(isinstance(error, IncorrectMasterKeyError) for error in cause.exceptions)
+
+
+@pytest.mark.parametrize("key_info", [b"line\nbreak", b"\x1b[31mred", b"nul\x00byte", "bidi\u202eoverride".encode()])
+def test_decrypt_from_list_failure_shows_utf8_key_info_that_is_not_printable_as_hex(key_info: bytes) -> None:
+    # Key info comes from the message: control characters must not reach a log line.
+    with pytest.raises(DecryptKeyError) as excinfo:
+        ToyMasterKey(key_id=b"k1").decrypt_data_key_from_list([_edk(key_info)], SUITE, CONTEXT)
+
+    message = str(excinfo.value)
+    assert f"(toy, 0x{key_info.hex()}): " in message
+    assert message.isprintable()
+
+
 def test_decrypt_from_list_with_no_keys_says_so() -> None:
     with pytest.raises(DecryptKeyError, match=r"^Unable to decrypt any data key: no encrypted data keys were given$"):
         ToyProvider().decrypt_data_key_from_list([], SUITE, CONTEXT)

@@ -25,6 +25,7 @@ NON_SIGNING_SUITES = [suite for suite in AlgorithmSuite if not suite.is_signing(
 CURVES: list[type[ec.EllipticCurve]] = [ec.SECP256R1, ec.SECP384R1, ec.SECP521R1]
 P256_ORDER = _ECC_CURVE_PARAMETERS["secp256r1"].order
 P384_ORDER = _ECC_CURVE_PARAMETERS["secp384r1"].order
+P521_ORDER = _ECC_CURVE_PARAMETERS["secp521r1"].order  # 521 bits: not a whole number of bytes
 
 
 @pytest.mark.parametrize("algorithm", SIGNING_SUITES, ids=lambda suite: suite.name)
@@ -78,7 +79,9 @@ def test_compressed_point_is_parity_byte_and_padded_x(curve: type[ec.EllipticCur
 
 @settings(max_examples=60, deadline=None)
 @given(
-    curve_and_order=st.sampled_from([(ec.SECP256R1, P256_ORDER), (ec.SECP384R1, P384_ORDER)]),
+    curve_and_order=st.sampled_from(
+        [(ec.SECP256R1, P256_ORDER), (ec.SECP384R1, P384_ORDER), (ec.SECP521R1, P521_ORDER)]
+    ),
     data=st.data(),
 )
 def test_compressed_point_decodes_to_the_same_public_key(

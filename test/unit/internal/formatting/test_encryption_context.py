@@ -83,10 +83,11 @@ def test_serialize_rejects_total_longer_than_65535_bytes() -> None:
         serialize_encryption_context(context)
 
 
-def test_serialize_accepts_total_of_exactly_65535_bytes() -> None:
-    # 2 (count) + 2 + 1 (key) + 2 + 65528 (value) = 65535
+def test_a_context_of_exactly_65535_bytes_is_written_and_read_back() -> None:
+    # 2 (count) + 2 + 1 (key) + 2 + 65528 (value) = 65535, the most a header's two-byte length announces
     serialized = serialize_encryption_context({"k": "v" * 65528})
     assert len(serialized) == 65535
+    assert deserialize_encryption_context(serialized) == {"k": "v" * 65528}
 
 
 @pytest.mark.parametrize("context", [{b"\xff": "v"}, {"k": b"\xc3"}, {"\ud800": "v"}, {"k": "\udfff"}])
