@@ -143,8 +143,10 @@ class _LyingBytesIO(io.BytesIO):
             "tell None": None,
             "tell str": str(position),
             "tell negative": -1,
+            "tell negative, seek says nothing": -1,
             "tell huge": 2**70,
             "tell short": max(0, position - 7),
+            "tell at the end says 3": 3 if position == len(self.getvalue()) else position,
         }.get(self.fault, position)
 
     def seek(self, offset: int, whence: int = 0) -> Any:
@@ -153,6 +155,9 @@ class _LyingBytesIO(io.BytesIO):
         if self.fault == "seek lands late, says nothing" and whence == io.SEEK_SET:
             super().seek(offset + 5, whence)
             return None  # as many file-like objects do: only tell() shows where it went
+        if self.fault == "tell negative, seek says nothing":
+            super().seek(offset, whence)
+            return None  # so only tell() speaks, and it says -1
         if self.fault == "seek refuses" and whence == io.SEEK_END:
             raise io.UnsupportedOperation("seek")
         return super().seek(offset, whence)
@@ -162,6 +167,7 @@ _FAULTS = [
     "tell None",
     "tell str",
     "tell negative",
+    "tell negative, seek says nothing",
     "tell huge",
     "tell short",
     "seek lands late",
@@ -175,10 +181,25 @@ _FAULTS = [
 def test_a_source_with_a_lying_tell_or_seek_round_trips_or_is_refused(fault: str, frame_length: int) -> None:
     outcome = _round_trips_or_refuses(source=_LyingBytesIO(PLAINTEXT, fault), frame_length=frame_length)
     assert outcome in ("round trip", "SerializationError")
-    if fault in ("tell None", "tell str", "tell negative", "tell huge", "seek refuses"):
+    if fault in (
+        "tell None",
+        "tell str",
+        "tell negative",
+        "tell negative, seek says nothing",
+        "tell huge",
+        "seek refuses",
+    ):
         assert outcome == "round trip"  # the length is simply unknown; nothing was moved
     if fault.startswith("seek lands late"):
         assert outcome == "SerializationError"
+
+
+@pytest.mark.parametrize("frame_length", [0, 4096])
+def test_a_source_whose_tell_at_its_end_is_before_its_start_round_trips(frame_length: int) -> None:
+    source = _LyingBytesIO(PLAINTEXT, "tell at the end says 3")
+    source.seek(100)  # the end (3, it claims) is before the start (100): the length is simply unknown
+    ciphertext, _ = CLIENT.encrypt(source=source, key_provider=KEY, frame_length=frame_length)
+    assert CLIENT.decrypt(source=ciphertext, key_provider=KEY)[0] == PLAINTEXT[100:]
 
 
 @pytest.mark.parametrize("fault", ["seek lands late", "seek lands late, says nothing"])

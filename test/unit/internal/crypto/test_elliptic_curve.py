@@ -150,6 +150,41 @@ def test_static_length_signature_has_suite_length_and_verifies(
         key.public_key().verify(signature, digest, ec.ECDSA(Prehashed(algorithm.signing_hash_type())))
 
 
+class _KeyWithAChosenFirstSignature:
+    """A real P-384 key whose first signature is a chosen one (counts its signing calls)."""
+
+    def __init__(self, key: ec.EllipticCurvePrivateKey, first: bytes) -> None:
+        self.curve = key.curve
+        self._key = key
+        self._first = first
+        self.calls = 0
+
+    def sign(self, data: bytes, signature_algorithm: ec.EllipticCurveSignatureAlgorithm) -> bytes:
+        self.calls += 1
+        return self._first if self.calls == 1 else self._key.sign(data, signature_algorithm)
+
+
+def test_static_length_signature_of_the_wrong_length_is_mirrored_before_signing_again() -> None:
+    algorithm = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
+    key = ec.generate_private_key(ec.SECP384R1())
+    digest = b"\x07" * 48
+    ecdsa = ec.ECDSA(Prehashed(hashes.SHA384()))
+    for _ in range(200):  # about half of all P-384 signatures have the wrong length; nearly all mirror to the right one
+        wrong = key.sign(digest, ecdsa)
+        r, s = decode_dss_signature(wrong)
+        mirrored = encode_dss_signature(r, P384_ORDER - s)
+        if len(wrong) != algorithm.signature_len == len(mirrored):
+            break
+    else:
+        pytest.fail("no wrong-length signature found")
+    signer = _KeyWithAChosenFirstSignature(key, wrong)
+
+    signature = _ecc_static_length_signature(signer, algorithm, digest)  # type: ignore[arg-type]
+
+    assert (signature, signer.calls) == (mirrored, 1)
+    key.public_key().verify(signature, digest, ecdsa)
+
+
 def test_static_length_signature_gives_up_when_key_does_not_match_suite() -> None:
     key = ec.generate_private_key(ec.SECP256R1())
 

@@ -244,6 +244,7 @@ def _outcomes(reader: Reader, operations: list[tuple[Any, ...]]) -> list[object]
 @example(data=b"\x00\x02a", start=0, limit=None, operations=[("read_prefixed",)])
 @example(data=b"\x00\x01ab", start=0, limit=2, operations=[("read_prefixed",)])
 @example(data=b"abcd", start=0, limit=3, operations=[("u32",)])
+@example(data=b"ab", start=1, limit=None, operations=[("read_exact", -1)])
 @settings(max_examples=300)
 def test_buffer_reader_reads_and_fails_exactly_like_reader(
     data: bytes, start: int, limit: int | None, operations: list[tuple[Any, ...]]

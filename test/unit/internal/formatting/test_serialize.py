@@ -189,6 +189,12 @@ def test_header_with_too_many_encrypted_data_keys_is_rejected() -> None:
         serialize_header(header_v1(encrypted_data_keys=keys))
 
 
+def test_header_with_65535_encrypted_data_keys_is_written_and_read_back() -> None:
+    keys = OrderedSet(edk(str(index)) for index in range(65535))
+    parsed, _ = deserialize_header(io.BytesIO(serialize_header(header_v1(encrypted_data_keys=keys))))
+    assert list(parsed.encrypted_data_keys) == list(keys)
+
+
 # Header authentication ---------------------------------------------------------------------------
 
 
